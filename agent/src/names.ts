@@ -1,0 +1,196 @@
+/**
+ * Every metric loopscope emits, declared once. The agent registers
+ * instruments from these entries; the collector's conversion tests, the
+ * dashboard and rule generators and the docs read the same entries, so no
+ * metric name is typed twice anywhere in the repository.
+ */
+
+export type InstrumentKind = 'histogram' | 'gauge' | 'counter' | 'updowncounter';
+
+export interface MetricDef {
+  /** OpenTelemetry instrument name. */
+  readonly name: string;
+  /** UCUM unit as OpenTelemetry expects it (`s`, `By`, `1`, `{request}`). */
+  readonly unit: string;
+  readonly kind: InstrumentKind;
+  readonly description: string;
+  /** Attribute keys the metric carries, if any. */
+  readonly attributes?: readonly string[];
+}
+
+const def = <T extends MetricDef>(d: T): T => d;
+
+export const ATTR = {
+  eventloopState: 'nodejs.eventloop.state',
+  requestType: 'loopscope.request.type',
+  resourceType: 'v8js.resource.type',
+  gcType: 'v8js.gc.type',
+  heapSpace: 'v8js.heap.space.name',
+} as const;
+
+export const METRICS = {
+  eventloopDelay: def({
+    name: 'nodejs.eventloop.delay',
+    unit: 's',
+    kind: 'histogram',
+    description:
+      'Event-loop delay: how late the loop served a ready timer (resolution subtracted).',
+  }),
+  eventloopDelayMin: def({
+    name: 'nodejs.eventloop.delay.min',
+    unit: 's',
+    kind: 'gauge',
+    description: 'Event loop minimum delay.',
+  }),
+  eventloopDelayMax: def({
+    name: 'nodejs.eventloop.delay.max',
+    unit: 's',
+    kind: 'gauge',
+    description: 'Event loop maximum delay.',
+  }),
+  eventloopDelayMean: def({
+    name: 'nodejs.eventloop.delay.mean',
+    unit: 's',
+    kind: 'gauge',
+    description: 'Event loop mean delay.',
+  }),
+  eventloopDelayStddev: def({
+    name: 'nodejs.eventloop.delay.stddev',
+    unit: 's',
+    kind: 'gauge',
+    description: 'Event loop standard deviation delay.',
+  }),
+  eventloopDelayP50: def({
+    name: 'nodejs.eventloop.delay.p50',
+    unit: 's',
+    kind: 'gauge',
+    description: 'Event loop 50 percentile delay.',
+  }),
+  eventloopDelayP90: def({
+    name: 'nodejs.eventloop.delay.p90',
+    unit: 's',
+    kind: 'gauge',
+    description: 'Event loop 90 percentile delay.',
+  }),
+  eventloopDelayP99: def({
+    name: 'nodejs.eventloop.delay.p99',
+    unit: 's',
+    kind: 'gauge',
+    description: 'Event loop 99 percentile delay.',
+  }),
+  eventloopUtilization: def({
+    name: 'nodejs.eventloop.utilization',
+    unit: '1',
+    kind: 'gauge',
+    description: 'Share of wall time the event loop spent outside the kernel poll (0..1).',
+  }),
+  eventloopTime: def({
+    name: 'nodejs.eventloop.time',
+    unit: 's',
+    kind: 'counter',
+    description: 'Cumulative time the event loop spent active or idle.',
+    attributes: [ATTR.eventloopState],
+  }),
+  eventloopIterations: def({
+    name: 'loopscope.eventloop.iterations',
+    unit: '{iteration}',
+    kind: 'counter',
+    description: 'Event-loop iterations (uvMetricsInfo.loopCount; Node >= 20.18 / 22.8).',
+  }),
+  eventloopEventsWaiting: def({
+    name: 'loopscope.eventloop.events_waiting',
+    unit: '{event}',
+    kind: 'gauge',
+    description:
+      'Events waiting to be processed when the event provider was last called (uvMetricsInfo.eventsWaiting).',
+  }),
+  eventloopBlocks: def({
+    name: 'loopscope.eventloop.blocks',
+    unit: '{block}',
+    kind: 'counter',
+    description: 'Event-loop stalls longer than the block threshold, seen by the watchdog.',
+  }),
+  eventloopBlockDuration: def({
+    name: 'loopscope.eventloop.block.duration',
+    unit: 's',
+    kind: 'histogram',
+    description: 'Full duration of each event-loop stall longer than the block threshold.',
+  }),
+  threadpoolSize: def({
+    name: 'loopscope.threadpool.size',
+    unit: '{thread}',
+    kind: 'gauge',
+    description: 'libuv thread-pool size (UV_THREADPOOL_SIZE or 4).',
+  }),
+  threadpoolQueueDelay: def({
+    name: 'loopscope.threadpool.queue_delay',
+    unit: 's',
+    kind: 'histogram',
+    description:
+      'Round trip of a tiny crypto probe task through the libuv thread pool: queue wait plus loop delay.',
+  }),
+  threadpoolPending: def({
+    name: 'loopscope.threadpool.pending',
+    unit: '{request}',
+    kind: 'gauge',
+    description:
+      'In-flight thread-pool requests visible in process.getActiveResourcesInfo(), by type.',
+    attributes: [ATTR.requestType],
+  }),
+  resourceActive: def({
+    name: 'v8js.resource.active',
+    unit: '{resource}',
+    kind: 'gauge',
+    description: 'Active handles and requests keeping the event loop alive, by type.',
+    attributes: [ATTR.resourceType],
+  }),
+  gcDuration: def({
+    name: 'v8js.gc.duration',
+    unit: 's',
+    kind: 'histogram',
+    description: 'Garbage-collection pause durations, every entry counted.',
+    attributes: [ATTR.gcType],
+  }),
+  heapUsed: def({
+    name: 'v8js.memory.heap.used',
+    unit: 'By',
+    kind: 'gauge',
+    description: 'V8 heap memory used.',
+  }),
+  heapLimit: def({
+    name: 'v8js.memory.heap.limit',
+    unit: 'By',
+    kind: 'gauge',
+    description: 'V8 heap size limit.',
+  }),
+  heapSpaceSize: def({
+    name: 'v8js.memory.heap.space.size',
+    unit: 'By',
+    kind: 'gauge',
+    description: 'V8 heap space size, by space.',
+    attributes: [ATTR.heapSpace],
+  }),
+  heapSpaceUsed: def({
+    name: 'v8js.memory.heap.space.used',
+    unit: 'By',
+    kind: 'gauge',
+    description: 'V8 heap space used, by space.',
+    attributes: [ATTR.heapSpace],
+  }),
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricKey = keyof typeof METRICS;
+
+/** Histogram bucket boundaries (seconds) for loop and pool delays: 0.5 ms .. 10 s, ~1.5x steps, fine enough for p99 by interpolation. */
+export const DELAY_BUCKETS_SECONDS: readonly number[] = [
+  0.0005, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1,
+  0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10,
+];
+
+/** GC pauses are shorter: 0.1 ms .. 1 s. */
+export const GC_BUCKETS_SECONDS: readonly number[] = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+];
+
+/** OTel instrumentation scope all agent metrics are reported under. */
+export const SCOPE_NAME = '@loopscope/agent';

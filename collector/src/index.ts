@@ -1,0 +1,3 @@
+export * from './names.js';
+export * from './prometheus/name.js';
+export type * from './otlp/model.js';
