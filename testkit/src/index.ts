@@ -1,0 +1,4 @@
+export * from './ports.js';
+export * from './wait.js';
+export * from './child.js';
+export * from './prometheus.js';
