@@ -1,0 +1,379 @@
+/**
+ * Walks a decoded ExportMetricsServiceRequest, whichever encoding it came
+ * in, into the collector's model. protobufjs messages and OTLP/JSON objects
+ * share field names (lowerCamelCase) and differ only in scalar encodings,
+ * which the readers in values.ts absorb, so one walker serves both.
+ *
+ * Structural problems (a field of the wrong type) throw OtlpDecodeError: the
+ * request cannot be trusted and gets a 400. Points that are readable but
+ * unusable (non-finite values, bucket counts that do not add up, types
+ * Prometheus exposition does not support) are left out and reported, so the
+ * response can carry a partial_success.
+ */
+import type {
+  Attributes,
+  DecodedMetric,
+  HistogramPoint,
+  NumberPoint,
+  ResourceMetrics,
+  Sender,
+  Temporality,
+} from './model.js';
+import type { DropReason } from '../names.js';
+import { OtlpDecodeError, PointRejected } from './errors.js';
+import {
+  has,
+  readArray,
+  readAttributes,
+  readDouble,
+  readEnum,
+  readInt64,
+  readObject,
+  readString,
+  readBool,
+  readUint64,
+  type AttributeLimits,
+  type Where,
+} from './values.js';
+
+export interface DecodeLimits extends AttributeLimits {
+  /** Longest accepted metric name. */
+  readonly maxNameLength: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = {
+  maxAttributeLength: 4096,
+  maxAttributes: 128,
+  maxNameLength: 1024,
+};
+
+/** How many messages a partial_success carries before it says "and N more". */
+const MAX_MESSAGES = 10;
+
+export interface DecodedExport {
+  readonly resourceMetrics: ResourceMetrics[];
+  /** Points accepted by the decoder. */
+  accepted: number;
+  /** Points left out, by reason. */
+  readonly rejected: Partial<Record<DropReason, number>>;
+  rejectedTotal: number;
+  /** The first few rejection messages (see MAX_MESSAGES). */
+  readonly messages: string[];
+  /** Messages not kept in `messages`. */
+  moreMessages: number;
+}
+
+export function emptyExport(): DecodedExport {
+  return {
+    resourceMetrics: [],
+    accepted: 0,
+    rejected: {},
+    rejectedTotal: 0,
+    messages: [],
+    moreMessages: 0,
+  };
+}
+
+/** Record `count` rejected points with one message. */
+export function reject(
+  out: DecodedExport,
+  reason: DropReason,
+  count: number,
+  message: string,
+): void {
+  out.rejected[reason] = (out.rejected[reason] ?? 0) + count;
+  out.rejectedTotal += count;
+  if (out.messages.length < MAX_MESSAGES) out.messages.push(message);
+  else out.moreMessages++;
+}
+
+const TEMPORALITY = [
+  'AGGREGATION_TEMPORALITY_UNSPECIFIED',
+  'AGGREGATION_TEMPORALITY_DELTA',
+  'AGGREGATION_TEMPORALITY_CUMULATIVE',
+] as const;
+
+/** DataPointFlags.NO_RECORDED_VALUE: the point marks a gap, not a value. */
+const NO_RECORDED_VALUE = 1;
+
+const DATA_KINDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
+
+export function decodeExport(
+  request: unknown,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+): DecodedExport {
+  const out = emptyExport();
+  const req = readObject(request, () => 'the request body');
+  if (req === undefined)
+    throw new OtlpDecodeError('expected an ExportMetricsServiceRequest object');
+  const rms = readArray(req.resourceMetrics, () => 'resourceMetrics');
+  for (let r = 0; r < rms.length; r++) {
+    const rAt = (): string => `resourceMetrics[${r}]`;
+    const rm = readObject(rms[r], rAt);
+    if (rm === undefined) continue;
+    readResourceMetrics(rm, rAt, limits, out);
+  }
+  return out;
+}
+
+function readResourceMetrics(
+  rm: Record<string, unknown>,
+  rAt: Where,
+  limits: DecodeLimits,
+  out: DecodedExport,
+): void {
+  const resource = readObject(rm.resource, () => `${rAt()}.resource`);
+  const metrics: DecodedMetric[] = [];
+  const scopes = readArray(rm.scopeMetrics, () => `${rAt()}.scopeMetrics`);
+  let sender: Sender | undefined;
+  let senderError: PointRejected | undefined;
+  try {
+    sender = readSender(resource?.attributes, limits, () => `${rAt()}.resource.attributes`);
+  } catch (err) {
+    if (!(err instanceof PointRejected)) throw err;
+    senderError = err;
+  }
+  for (let s = 0; s < scopes.length; s++) {
+    const sAt = (): string => `${rAt()}.scopeMetrics[${s}]`;
+    const sm = readObject(scopes[s], sAt);
+    if (sm === undefined) continue;
+    const list = readArray(sm.metrics, () => `${sAt()}.metrics`);
+    for (let m = 0; m < list.length; m++) {
+      const mAt = (): string => `${sAt()}.metrics[${m}]`;
+      const metric = readObject(list[m], mAt);
+      if (metric === undefined) continue;
+      const decoded = readMetric(metric, mAt, limits, out);
+      if (decoded === undefined) continue;
+      if (senderError) {
+        reject(out, senderError.reason, decoded.points.length, `resource: ${senderError.message}`);
+        out.accepted -= decoded.points.length;
+      } else metrics.push(decoded);
+    }
+  }
+  if (sender && metrics.length > 0) out.resourceMetrics.push({ sender, metrics });
+}
+
+const RESOURCE_IDENTITY = ['service.name', 'service.namespace', 'service.instance.id'];
+
+/** job = service.namespace/service.name, instance = service.instance.id (the OTel Prometheus compatibility rules). */
+function readSender(list: unknown, limits: DecodeLimits, where: Where): Sender {
+  // Resource attributes only feed target_info and promoted labels, so an
+  // over-long one is dropped rather than rejecting the resource's points.
+  const attributes = readAttributes(list, { ...limits, maxAttributeLength: Infinity }, where);
+  for (const [k, v] of Object.entries(attributes)) {
+    if (typeof v === 'string' && v.length > limits.maxAttributeLength) {
+      if (RESOURCE_IDENTITY.includes(k)) {
+        throw new PointRejected(
+          `resource attribute ${k} is ${v.length} characters long, more than the limit of ${limits.maxAttributeLength}`,
+          'too_large',
+        );
+      }
+      delete attributes[k];
+    }
+  }
+  const name = attributes['service.name'];
+  const namespace = attributes['service.namespace'];
+  const instance = attributes['service.instance.id'];
+  const service = name === undefined || name === '' ? 'unknown_service' : String(name);
+  return {
+    job: namespace === undefined || namespace === '' ? service : `${String(namespace)}/${service}`,
+    instance: instance === undefined ? '' : String(instance),
+    attributes,
+  };
+}
+
+function readMetric(
+  metric: Record<string, unknown>,
+  mAt: Where,
+  limits: DecodeLimits,
+  out: DecodedExport,
+): DecodedMetric | undefined {
+  const name = readString(metric.name, () => `${mAt()}.name`);
+  const unit = readString(metric.unit, () => `${mAt()}.unit`);
+  const description = readString(metric.description, () => `${mAt()}.description`);
+  const kinds = DATA_KINDS.filter((k) => has(metric, k));
+  const label = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}...` : name);
+  if (kinds.length > 1) {
+    throw new OtlpDecodeError(
+      `a metric has one of ${DATA_KINDS.join('/')}, found ${kinds.join(' and ')}`,
+      mAt(),
+    );
+  }
+  const kind = kinds[0];
+  if (kind === undefined) {
+    reject(
+      out,
+      'malformed',
+      0,
+      `metric ${label}: no gauge, sum or histogram data (unknown metric type?)`,
+    );
+    return undefined;
+  }
+  const dAt = (): string => `${mAt()}.${kind}`;
+  const data = readObject(metric[kind], dAt) ?? {};
+  const raw = readArray(data.dataPoints, () => `${dAt()}.dataPoints`);
+  if (raw.length === 0) return undefined;
+  const whole = (why: string, reason: DropReason = 'malformed'): undefined => {
+    reject(
+      out,
+      reason,
+      raw.length,
+      `metric ${label}: ${why}; its ${raw.length} point(s) were rejected`,
+    );
+    return undefined;
+  };
+  if (kind === 'exponentialHistogram' || kind === 'summary') {
+    return whole(`${kind} is not supported (send explicit-bucket histograms)`);
+  }
+  if (name === '') return whole('the metric name is empty');
+  if (name.length > limits.maxNameLength) {
+    return whole(
+      `the name is ${name.length} characters long, more than the limit of ${limits.maxNameLength}`,
+      'too_large',
+    );
+  }
+  let temporality: Temporality | undefined;
+  if (kind !== 'gauge') {
+    const t = readEnum(
+      data.aggregationTemporality,
+      TEMPORALITY,
+      () => `${dAt()}.aggregationTemporality`,
+    );
+    if (t === 1) temporality = 'delta';
+    else if (t === 2) temporality = 'cumulative';
+    else return whole(`aggregation temporality ${t} is neither delta (1) nor cumulative (2)`);
+  }
+  const monotonic = kind === 'sum' && readBool(data.isMonotonic, () => `${dAt()}.isMonotonic`);
+  const points: (NumberPoint | HistogramPoint)[] = [];
+  for (let p = 0; p < raw.length; p++) {
+    const pAt = (): string => `${dAt()}.dataPoints[${p}]`;
+    const point = readObject(raw[p], pAt);
+    if (point === undefined) continue;
+    try {
+      const decoded =
+        kind === 'histogram'
+          ? readHistogramPoint(point, pAt, limits)
+          : readNumberPoint(point, pAt, limits, monotonic);
+      if (decoded) points.push(decoded);
+    } catch (err) {
+      if (!(err instanceof PointRejected)) throw err;
+      reject(out, err.reason, 1, `metric ${label} point ${p}: ${err.message}`);
+    }
+  }
+  out.accepted += points.length;
+  if (points.length === 0) return undefined;
+  if (kind === 'gauge')
+    return { type: 'gauge', name, unit, description, points: points as NumberPoint[] };
+  if (kind === 'sum') {
+    return {
+      type: 'sum',
+      name,
+      unit,
+      description,
+      monotonic,
+      temporality: temporality!,
+      points: points as NumberPoint[],
+    };
+  }
+  return {
+    type: 'histogram',
+    name,
+    unit,
+    description,
+    temporality: temporality!,
+    points: points as HistogramPoint[],
+  };
+}
+
+function readTimes(
+  point: Record<string, unknown>,
+  pAt: Where,
+): { startTimeMs: number; timeMs: number } {
+  const start = readUint64(point.startTimeUnixNano, () => `${pAt()}.startTimeUnixNano`);
+  const time = readUint64(point.timeUnixNano, () => `${pAt()}.timeUnixNano`);
+  if (time === 0) throw new PointRejected('timeUnixNano is missing');
+  return { startTimeMs: start / 1e6, timeMs: time / 1e6 };
+}
+
+function readNumberPoint(
+  point: Record<string, unknown>,
+  pAt: Where,
+  limits: DecodeLimits,
+  monotonic: boolean,
+): NumberPoint | undefined {
+  const attributes: Attributes = readAttributes(
+    point.attributes,
+    limits,
+    () => `${pAt()}.attributes`,
+  );
+  const { startTimeMs, timeMs } = readTimes(point, pAt);
+  let value: number;
+  if (has(point, 'asDouble')) value = readDouble(point.asDouble, () => `${pAt()}.asDouble`);
+  else if (has(point, 'asInt')) value = readInt64(point.asInt, () => `${pAt()}.asInt`);
+  else {
+    const flags = readUint64(point.flags, () => `${pAt()}.flags`);
+    if (flags & NO_RECORDED_VALUE) return undefined;
+    throw new PointRejected('the point has neither asDouble nor asInt');
+  }
+  if (!Number.isFinite(value)) throw new PointRejected(`value ${value} is not finite`);
+  if (monotonic && value < 0) throw new PointRejected(`monotonic sum has negative value ${value}`);
+  return { attributes, startTimeMs, timeMs, value };
+}
+
+function readHistogramPoint(
+  point: Record<string, unknown>,
+  pAt: Where,
+  limits: DecodeLimits,
+): HistogramPoint {
+  const attributes: Attributes = readAttributes(
+    point.attributes,
+    limits,
+    () => `${pAt()}.attributes`,
+  );
+  const { startTimeMs, timeMs } = readTimes(point, pAt);
+  const count = readUint64(point.count, () => `${pAt()}.count`);
+  // sum is optional in OTLP (absent when observations may be negative);
+  // Prometheus needs one, so an absent sum is exposed as 0 as the OTel Collector does.
+  const sum = has(point, 'sum') ? readDouble(point.sum, () => `${pAt()}.sum`) : 0;
+  const rawCounts = readArray(point.bucketCounts, () => `${pAt()}.bucketCounts`);
+  const rawBounds = readArray(point.explicitBounds, () => `${pAt()}.explicitBounds`);
+  const bucketCounts = rawCounts.map((c, i) => readUint64(c, () => `${pAt()}.bucketCounts[${i}]`));
+  let bounds = rawBounds.map((b, i) => readDouble(b, () => `${pAt()}.explicitBounds[${i}]`));
+  if (!Number.isFinite(sum)) throw new PointRejected(`sum ${sum} is not finite`);
+  if (bucketCounts.length === 0) {
+    // No buckets: everything is in +Inf.
+    bounds = [];
+    bucketCounts.push(count);
+  } else if (bucketCounts.length !== bounds.length + 1) {
+    throw new PointRejected(
+      `${bucketCounts.length} bucket counts for ${bounds.length} explicit bounds (expected ${bounds.length + 1})`,
+    );
+  }
+  for (let i = 0; i < bounds.length; i++) {
+    const b = bounds[i]!;
+    if (!Number.isFinite(b)) throw new PointRejected(`explicit bound ${i} is ${b}, not finite`);
+    if (i > 0 && !(b > bounds[i - 1]!))
+      throw new PointRejected(`explicit bounds are not strictly increasing at index ${i}`);
+  }
+  let total = 0;
+  for (const c of bucketCounts) total += c;
+  if (total !== count)
+    throw new PointRejected(`bucket counts add up to ${total} but count is ${count}`);
+  const result: HistogramPoint = {
+    attributes,
+    startTimeMs,
+    timeMs,
+    count,
+    sum,
+    bounds,
+    bucketCounts,
+  };
+  const min = has(point, 'min') ? readDouble(point.min, () => `${pAt()}.min`) : undefined;
+  const max = has(point, 'max') ? readDouble(point.max, () => `${pAt()}.max`) : undefined;
+  if (min === undefined && max === undefined) return result;
+  return {
+    ...result,
+    ...(min === undefined ? {} : { min }),
+    ...(max === undefined ? {} : { max }),
+  };
+}
