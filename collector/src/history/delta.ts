@@ -1,0 +1,78 @@
+import type { HistogramPoint } from '../otlp/model.js';
+import type { Buckets } from './quantile.js';
+
+interface Seen {
+  readonly startTimeMs: number;
+  readonly timeMs: number;
+  readonly count: number;
+  readonly sum: number;
+  readonly counts: readonly number[];
+  readonly max: number | undefined;
+}
+
+/** What one export interval added to a histogram. */
+export interface HistogramDelta extends Buckets {
+  readonly count: number;
+  readonly sum: number;
+  /** When `max` is unknown: the cumulative max, which bounds this interval's max from above. */
+  readonly maxAtMost?: number | undefined;
+}
+
+/**
+ * A cumulative series seen for the first time is only trusted as one
+ * interval's worth if it started this recently; otherwise it is history from
+ * before the collector started and would swamp the chart.
+ */
+const FIRST_POINT_MAX_AGE_MS = 60_000;
+
+/**
+ * Turns the histogram points of one sender into per-interval deltas. Delta
+ * temporality passes through; cumulative points are differenced against the
+ * previous point of the same series, with restarts (new start time or a count
+ * that went down) taken as a fresh start.
+ */
+export class HistogramDeltas {
+  private readonly seen = new Map<string, Seen>();
+
+  delta(key: string, point: HistogramPoint, cumulative: boolean): HistogramDelta | null {
+    if (!cumulative) {
+      return { ...bucketsOf(point), count: point.count, sum: point.sum };
+    }
+    const prev = this.seen.get(key);
+    this.seen.set(key, {
+      startTimeMs: point.startTimeMs,
+      timeMs: point.timeMs,
+      count: point.count,
+      sum: point.sum,
+      counts: point.bucketCounts,
+      max: point.max,
+    });
+    const restarted =
+      prev !== undefined &&
+      (prev.startTimeMs !== point.startTimeMs ||
+        point.count < prev.count ||
+        prev.counts.length !== point.bucketCounts.length);
+    if (prev === undefined || restarted) {
+      const fresh = point.timeMs - point.startTimeMs <= FIRST_POINT_MAX_AGE_MS;
+      return fresh ? { ...bucketsOf(point), count: point.count, sum: point.sum } : null;
+    }
+    if (point.timeMs <= prev.timeMs) return null;
+    const counts = point.bucketCounts.map((c, i) => c - (prev.counts[i] ?? 0));
+    return {
+      bounds: point.bounds,
+      counts,
+      count: point.count - prev.count,
+      sum: point.sum - prev.sum,
+      // A cumulative max that rose was set in this interval; one that did not only bounds it.
+      max:
+        point.max !== undefined && prev.max !== undefined && point.max > prev.max
+          ? point.max
+          : undefined,
+      maxAtMost: point.max,
+    };
+  }
+}
+
+function bucketsOf(point: HistogramPoint): Buckets {
+  return { bounds: point.bounds, counts: point.bucketCounts, min: point.min, max: point.max };
+}

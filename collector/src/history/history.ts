@@ -1,0 +1,204 @@
+import type { Attributes, DecodedMetric, ExportListener, Sender } from '../otlp/model.js';
+import { HistogramDeltas } from './delta.js';
+import { historyOptions, type HistoryOptions } from './options.js';
+import { mergeBuckets, quantile, type Buckets } from './quantile.js';
+import { Ring } from './ring.js';
+import { deriveSample, type Sample } from './sample.js';
+
+export type Liveness = 'live' | 'stale';
+
+export interface InstanceSummary {
+  readonly job: string;
+  readonly instance: string;
+  readonly state: Liveness;
+  readonly lastSeenMs: number;
+  /** Median time between the last exports; null until two have arrived. */
+  readonly intervalMs: number | null;
+  readonly points: number;
+  readonly attributes: Attributes;
+  /** Over the rank window, in seconds; null without loop-delay data in it. */
+  readonly loopDelayP99: number | null;
+  readonly loopDelayMax: number | null;
+  readonly threadpoolQueueDelayP99: number | null;
+  /** Latest values. */
+  readonly utilization: number | null;
+  readonly activeResources: number | null;
+  readonly heapUsed: number | null;
+  readonly heapLimit: number | null;
+}
+
+export interface ServiceSummary {
+  readonly job: string;
+  /** p99 of every instance's loop-delay histogram merged over the rank window (not an average of p99s). */
+  readonly loopDelayP99: number | null;
+  readonly instances: readonly InstanceSummary[];
+}
+
+class InstanceHistory {
+  readonly samples: Ring<Sample>;
+  readonly deltas = new HistogramDeltas();
+  lastSeenMs = 0;
+
+  constructor(
+    public sender: Sender,
+    capacity: number,
+  ) {
+    this.samples = new Ring(capacity);
+  }
+}
+
+const keyOf = (job: string, instance: string) => `${job}\u0000${instance}`;
+const byWorstP99 = (a: { loopDelayP99: number | null }, b: { loopDelayP99: number | null }) =>
+  (b.loopDelayP99 ?? -1) - (a.loopDelayP99 ?? -1);
+/** Stale once this many export intervals passed without one. */
+const MISSED_EXPORTS_STALE = 3;
+/** Assumed interval before two exports have arrived (the OTel SDK's default is 60 s; ours is shorter). */
+const UNKNOWN_INTERVAL_MS = 10_000;
+
+/**
+ * The UI's memory: per instance, a bounded ring of Samples derived from each
+ * accepted export. Feed it with `listener`; read it with `services()` and
+ * `samples()`.
+ */
+export class History {
+  readonly options: HistoryOptions;
+  private readonly instances = new Map<string, InstanceHistory>();
+  private lastSweepMs = 0;
+
+  constructor(options: Partial<HistoryOptions> = {}) {
+    this.options = historyOptions(options);
+  }
+
+  readonly listener: ExportListener = (batch, receivedAtMs) => {
+    const bySender = new Map<string, { sender: Sender; metrics: DecodedMetric[] }>();
+    for (const { sender, metrics } of batch) {
+      const key = keyOf(sender.job, sender.instance);
+      const entry = bySender.get(key) ?? { sender, metrics: [] };
+      entry.metrics.push(...metrics);
+      bySender.set(key, entry);
+    }
+    for (const [key, { sender, metrics }] of bySender) {
+      this.record(key, sender, metrics, receivedAtMs);
+    }
+    this.sweep(receivedAtMs);
+  };
+
+  /** Services and their instances, worst loop-delay p99 first. */
+  services(nowMs = Date.now()): ServiceSummary[] {
+    this.sweep(nowMs);
+    const jobs = new Map<string, { summaries: InstanceSummary[]; buckets: Buckets[] }>();
+    for (const history of this.instances.values()) {
+      const { summary, buckets } = this.summarize(history, nowMs);
+      const job = jobs.get(summary.job) ?? { summaries: [], buckets: [] };
+      job.summaries.push(summary);
+      job.buckets.push(...buckets);
+      jobs.set(summary.job, job);
+    }
+    return [...jobs]
+      .map(([job, { summaries, buckets }]) => {
+        const merged = mergeBuckets(buckets);
+        return {
+          job,
+          loopDelayP99: merged && quantile(0.99, merged),
+          instances: summaries.sort(
+            (a, b) => byWorstP99(a, b) || a.instance.localeCompare(b.instance),
+          ),
+        };
+      })
+      .sort((a, b) => {
+        const worst = (s: ServiceSummary) => ({
+          loopDelayP99: s.instances[0]?.loopDelayP99 ?? null,
+        });
+        return byWorstP99(worst(a), worst(b)) || a.job.localeCompare(b.job);
+      });
+  }
+
+  /** Samples of one instance with from <= t <= to, oldest first; undefined for an unknown instance. */
+  samples(job: string, instance: string, fromMs: number, toMs: number): Sample[] | undefined {
+    const history = this.instances.get(keyOf(job, instance));
+    if (!history) return undefined;
+    return [...history.samples].filter((s) => s.t >= fromMs && s.t <= toMs);
+  }
+
+  private record(key: string, sender: Sender, metrics: DecodedMetric[], t: number): void {
+    let history = this.instances.get(key);
+    if (!history) {
+      if (this.instances.size >= this.options.maxInstances) this.evictQuietest();
+      history = new InstanceHistory(sender, this.options.maxPointsPerInstance);
+      this.instances.set(key, history);
+    }
+    history.sender = sender;
+    history.lastSeenMs = t;
+    const previous = history.samples.last()?.loopBuckets?.bounds;
+    history.samples.push(deriveSample(t, metrics, history.deltas, previous));
+    history.samples.dropWhile((s) => s.t < t - this.options.windowMs);
+  }
+
+  /** Forgets instances silent for the whole window; at most once a second, ingest stays O(1). */
+  private sweep(nowMs: number): void {
+    if (nowMs - this.lastSweepMs < 1_000) return;
+    this.lastSweepMs = nowMs;
+    for (const [key, history] of this.instances) {
+      if (history.lastSeenMs < nowMs - this.options.windowMs) this.instances.delete(key);
+    }
+  }
+
+  private evictQuietest(): void {
+    let quietest: [string, number] | undefined;
+    for (const [key, history] of this.instances) {
+      if (!quietest || history.lastSeenMs < quietest[1]) quietest = [key, history.lastSeenMs];
+    }
+    if (quietest) this.instances.delete(quietest[0]);
+  }
+
+  private summarize(
+    history: InstanceHistory,
+    nowMs: number,
+  ): { summary: InstanceSummary; buckets: Buckets[] } {
+    const all = [...history.samples];
+    const recent = all.filter((s) => s.t >= nowMs - this.options.rankWindowMs);
+    const buckets = recent.flatMap((s) => (s.loopBuckets ? [s.loopBuckets] : []));
+    const merged = mergeBuckets(buckets);
+    const maxes = recent.flatMap((s) => (s.loopDelay?.max != null ? [s.loopDelay.max] : []));
+    const poolP99s = recent.flatMap((s) => (s.poolDelay?.p99 != null ? [s.poolDelay.p99] : []));
+    const intervalMs = medianGap(all.slice(-11));
+    const staleAfter = MISSED_EXPORTS_STALE * (intervalMs ?? UNKNOWN_INTERVAL_MS);
+    const latest = <K extends keyof Sample>(k: K): Sample[K] | null => {
+      for (let i = all.length - 1; i >= 0; i--) {
+        const value = all[i]?.[k];
+        if (value !== null && value !== undefined) return value;
+      }
+      return null;
+    };
+    const resources = latest('resources');
+    return {
+      buckets,
+      summary: {
+        job: history.sender.job,
+        instance: history.sender.instance,
+        state: nowMs - history.lastSeenMs <= staleAfter ? 'live' : 'stale',
+        lastSeenMs: history.lastSeenMs,
+        intervalMs,
+        points: all.length,
+        attributes: history.sender.attributes,
+        loopDelayP99:
+          merged &&
+          quantile(0.99, { ...merged, max: maxes.length ? Math.max(...maxes) : undefined }),
+        loopDelayMax: maxes.length ? Math.max(...maxes) : null,
+        // Pool probes are few per interval: the worst interval p99 is the honest summary.
+        threadpoolQueueDelayP99: poolP99s.length ? Math.max(...poolP99s) : null,
+        utilization: latest('utilization'),
+        activeResources: resources && Object.values(resources).reduce((a, b) => a + b, 0),
+        heapUsed: latest('heapUsed'),
+        heapLimit: latest('heapLimit'),
+      },
+    };
+  }
+}
+
+function medianGap(samples: readonly Sample[]): number | null {
+  const gaps = samples.slice(1).map((s, i) => s.t - (samples[i]?.t ?? s.t));
+  if (gaps.length === 0) return null;
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor(gaps.length / 2)] ?? null;
+}

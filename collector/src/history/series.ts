@@ -1,0 +1,87 @@
+import { METRICS } from '@loopscope/agent/names';
+import type { Sample } from './sample.js';
+
+/** One line of a chart: a name for the legend and a value per timestamp (null = gap). */
+export interface Column {
+  readonly name: string;
+  readonly values: (number | null)[];
+}
+
+interface SeriesDef {
+  /** Unit of every value, UCUM as in the metric definitions. */
+  readonly unit: string;
+  readonly columns: (samples: readonly Sample[]) => Column[];
+}
+
+const column = (name: string, samples: readonly Sample[], pick: (s: Sample) => number | null) => ({
+  name,
+  values: samples.map(pick),
+});
+
+/** One column per attribute value; 0 where the sender reported the metric without that value. */
+function byType(
+  samples: readonly Sample[],
+  pick: (s: Sample) => Readonly<Record<string, number>> | null,
+) {
+  const peak = new Map<string, number>();
+  for (const s of samples) {
+    for (const [type, v] of Object.entries(pick(s) ?? {}))
+      peak.set(type, Math.max(peak.get(type) ?? 0, v));
+  }
+  // Biggest first, so the legend leads with what matters.
+  const types = [...peak].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
+  return types.map((type) =>
+    column(type, samples, (s) => {
+      const m = pick(s);
+      return m ? (m[type] ?? 0) : null;
+    }),
+  );
+}
+
+/**
+ * The series the API serves, keyed by the agent's metric names (never typed
+ * here): what each chart of the instance view draws.
+ */
+export const SERIES: Readonly<Record<string, SeriesDef>> = {
+  [METRICS.eventloopDelay.name]: {
+    unit: METRICS.eventloopDelay.unit,
+    columns: (s) => [
+      column('p50', s, (x) => x.loopDelay?.p50 ?? null),
+      column('p99', s, (x) => x.loopDelay?.p99 ?? null),
+      column('max', s, (x) => x.loopDelay?.max ?? null),
+    ],
+  },
+  [METRICS.eventloopUtilization.name]: {
+    unit: METRICS.eventloopUtilization.unit,
+    columns: (s) => [column('utilization', s, (x) => x.utilization)],
+  },
+  [METRICS.threadpoolQueueDelay.name]: {
+    unit: METRICS.threadpoolQueueDelay.unit,
+    columns: (s) => [
+      column('p50', s, (x) => x.poolDelay?.p50 ?? null),
+      column('p99', s, (x) => x.poolDelay?.p99 ?? null),
+      column('max', s, (x) => x.poolDelay?.max ?? null),
+    ],
+  },
+  [METRICS.threadpoolPending.name]: {
+    unit: METRICS.threadpoolPending.unit,
+    columns: (s) => byType(s, (x) => x.pending),
+  },
+  [METRICS.resourceActive.name]: {
+    unit: METRICS.resourceActive.unit,
+    columns: (s) => byType(s, (x) => x.resources),
+  },
+  [METRICS.gcDuration.name]: {
+    unit: METRICS.gcDuration.unit,
+    columns: (s) => [
+      column('total', s, (x) => x.gc?.total ?? null),
+      column('max', s, (x) => x.gc?.max ?? null),
+    ],
+  },
+  [METRICS.heapUsed.name]: {
+    unit: METRICS.heapUsed.unit,
+    columns: (s) => [column('used', s, (x) => x.heapUsed), column('limit', s, (x) => x.heapLimit)],
+  },
+};
+
+export const SERIES_NAMES: readonly string[] = Object.keys(SERIES);
