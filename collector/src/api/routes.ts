@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import type { History, ServiceSummary } from '../history/history.js';
 import { SERIES, type Column } from '../history/series.js';
 import { BadParameter, parseSeriesQuery } from './query.js';
@@ -29,7 +29,7 @@ export interface ApiOptions {
 }
 
 /** The JSON API behind the UI (documented in collector/README.md, section API). */
-export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, { history }) => {
+export const apiRoutes: FastifyPluginCallback<ApiOptions> = (app, { history }, done) => {
   app.get('/api/v1/instances', (): InstancesResponse => {
     const now = Date.now();
     return {
@@ -50,14 +50,12 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, { history }
       );
     } catch (err) {
       if (!(err instanceof BadParameter)) throw err;
-      return reply
-        .code(400)
-        .send({
-          statusCode: 400,
-          error: 'Bad Request',
-          parameter: err.parameter,
-          message: err.message,
-        });
+      return reply.code(400).send({
+        statusCode: 400,
+        error: 'Bad Request',
+        parameter: err.parameter,
+        message: err.message,
+      });
     }
     const { job, instance, metric, fromMs, toMs } = query;
     const samples = history.samples(job, instance, fromMs, toMs);
@@ -81,4 +79,5 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, { history }
     };
     return body;
   });
+  done();
 };

@@ -52,7 +52,7 @@ test('GET /api/v1/series returns aligned columns in the metric unit', async (t) 
     metric: METRICS.eventloopDelay.name,
     from: String(now - 2500),
   });
-  const res = await app.inject(`/api/v1/series?${qs}`);
+  const res = await app.inject(`/api/v1/series?${qs.toString()}`);
   assert.equal(res.statusCode, 200);
   const body = res.json<SeriesResponse>();
   assert.equal(body.unit, 's');
