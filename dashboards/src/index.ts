@@ -1,1 +1,11 @@
-export {};
+export * from './options.js';
+export * from './metrics.js';
+export * from './k6-metrics.js';
+export * from './promql.js';
+export * from './generate.js';
+export { ALERT_NAMES, alertingRules, runbookAnchor, type AlertName } from './rules/alerts.js';
+export { RECORDED, recordingRules } from './rules/recording.js';
+export type * from './rules/types.js';
+export { fleetDashboard, FLEET_UID } from './grafana/fleet.js';
+export { instanceDashboard, INSTANCE_UID } from './grafana/instance.js';
+export { k6Dashboard, K6_UID } from './grafana/k6.js';

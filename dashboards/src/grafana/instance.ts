@@ -1,0 +1,248 @@
+/** "Node.js event loop — instance": one process in depth. */
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { COLLECTOR, LABEL, PROM, bucket, count } from '../metrics.js';
+import type { GenerateOptions } from '../options.js';
+import { quantile, sel, sumRate, utilization } from '../promql.js';
+import { finalize, loopscopeDashboard } from './dashboard.js';
+import { heatmapPanel, row, statPanel, tablePanel, timeseriesPanel } from './panels.js';
+import { datasourceVariable, senderVariable } from './variables.js';
+
+export const INSTANCE_UID = 'loopscope-instance';
+
+const F = ['job="$job"', 'instance="$instance"'] as const;
+const R = '$__rate_interval';
+
+export function instanceDashboard(o: GenerateOptions): dashboard.Dashboard {
+  const delay = (q: number): string => quantile(q, PROM.eventloopDelay, [], R, ...F);
+  const b = loopscopeDashboard(
+    INSTANCE_UID,
+    'Node.js event loop — instance',
+    'One Node.js process in depth: event-loop delay and utilization, stalls, libuv thread pool, active resources, heap and GC.',
+  )
+    .withVariable(datasourceVariable())
+    .withVariable(senderVariable('job', { multi: false }))
+    .withVariable(senderVariable('instance', { multi: false, filter: F[0] }))
+
+    .withRow(row('Event loop'))
+    .withPanel(
+      statPanel('Loop delay p99', [{ expr: delay(0.99), legend: 'p99' }], {
+        unit: 's',
+        thresholds: [o.loopDelayWarning, o.loopDelayCritical],
+      }),
+    )
+    .withPanel(
+      statPanel('Loop utilization', [{ expr: utilization([], R, ...F), legend: 'utilization' }], {
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        thresholds: [o.utilization],
+      }),
+    )
+    .withPanel(
+      statPanel(
+        'Seconds since last export',
+        [{ expr: `time() - ${sel(COLLECTOR.senderLastSeen, ...F)}`, legend: 'age' }],
+        {
+          unit: 's',
+          thresholds: [o.senderStale],
+        },
+      ),
+    )
+    .withPanel(
+      statPanel(
+        'Thread-pool size',
+        [{ expr: `max(${sel(PROM.threadpoolSize, ...F)})`, legend: 'threads' }],
+        {
+          unit: 'none',
+        },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Loop delay',
+        [
+          { expr: delay(0.5), legend: 'p50' },
+          { expr: delay(0.9), legend: 'p90' },
+          { expr: delay(0.99), legend: 'p99' },
+          { expr: `max(${sel(PROM.eventloopDelayMax, ...F)})`, legend: 'max per export' },
+        ],
+        {
+          unit: 's',
+          thresholds: [o.loopDelayWarning, o.loopDelayCritical],
+          description:
+            'Percentiles from the histogram; the max is the worst delay seen in each export interval, the truth for rare long stalls.',
+        },
+      ),
+    )
+    .withPanel(
+      heatmapPanel(
+        'Loop delay distribution',
+        {
+          expr: `sum by (le) (increase(${sel(bucket(PROM.eventloopDelay), ...F)}[${R}]))`,
+          legend: '{{le}}',
+        },
+        { unit: 's' },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Loop utilization',
+        [
+          { expr: utilization([], R, ...F), legend: 'from active/idle time' },
+          { expr: `max(${sel(PROM.eventloopUtilization, ...F)})`, legend: 'last export' },
+        ],
+        { unit: 'percentunit', min: 0, max: 1, thresholds: [o.utilization] },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Loop iterations and waiting events',
+        [
+          { expr: sumRate(PROM.eventloopIterations, [], R, ...F), legend: 'iterations/s' },
+          { expr: `max(${sel(PROM.eventloopEventsWaiting, ...F)})`, legend: 'events waiting' },
+        ],
+        { unit: 'short', description: 'From process uvMetricsInfo (Node >= 20.18 / 22.8).' },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Loop stalls',
+        [
+          { expr: sumRate(PROM.eventloopBlocks, [], R, ...F), legend: 'stalls/s' },
+          {
+            expr: `sum(increase(${sel(count(PROM.eventloopBlockDuration), ...F)}[${R}]))`,
+            legend: 'stalls in interval',
+          },
+        ],
+        {
+          unit: 'short',
+          description:
+            'Stalls longer than LOOPSCOPE_BLOCK_THRESHOLD_MS; the collector UI shows their stacks.',
+        },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Stall duration',
+        [
+          { expr: quantile(0.5, PROM.eventloopBlockDuration, [], R, ...F), legend: 'p50' },
+          { expr: quantile(0.99, PROM.eventloopBlockDuration, [], R, ...F), legend: 'p99' },
+        ],
+        { unit: 's' },
+      ),
+    )
+
+    .withRow(row('Thread pool'))
+    .withPanel(
+      timeseriesPanel(
+        'Thread-pool queue delay',
+        [
+          { expr: quantile(0.5, PROM.threadpoolQueueDelay, [], R, ...F), legend: 'p50' },
+          { expr: quantile(0.99, PROM.threadpoolQueueDelay, [], R, ...F), legend: 'p99' },
+        ],
+        { unit: 's', thresholds: [o.threadpoolQueueDelay] },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Pending pool requests by type',
+        [
+          {
+            expr: `sum by (${LABEL.requestType}) (${sel(PROM.threadpoolPending, ...F)})`,
+            legend: `{{${LABEL.requestType}}}`,
+          },
+        ],
+        { unit: 'short', stacked: true },
+      ),
+    )
+
+    .withRow(row('Active resources'))
+    .withPanel(
+      timeseriesPanel(
+        'Active resources by type',
+        [
+          {
+            expr: `sum by (${LABEL.resourceType}) (${sel(PROM.resourceActive, ...F)})`,
+            legend: `{{${LABEL.resourceType}}}`,
+          },
+        ],
+        { unit: 'short', stacked: true },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        `Growth per hour by type (${o.resourcesGrowthWindow} trend)`,
+        [
+          {
+            expr: `sum by (${LABEL.resourceType}) (deriv(${sel(PROM.resourceActive, ...F)}[${o.resourcesGrowthWindow}])) * 3600`,
+            legend: `{{${LABEL.resourceType}}}`,
+          },
+        ],
+        { unit: 'short' },
+      ),
+    )
+
+    .withRow(row('Heap and GC'))
+    .withPanel(
+      timeseriesPanel(
+        'Heap used and limit',
+        [
+          { expr: `sum(${sel(PROM.heapUsed, ...F)})`, legend: 'used' },
+          { expr: `sum(${sel(PROM.heapLimit, ...F)})`, legend: 'limit' },
+        ],
+        { unit: 'bytes', min: 0 },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Heap spaces used',
+        [
+          {
+            expr: `sum by (${LABEL.heapSpace}) (${sel(PROM.heapSpaceUsed, ...F)})`,
+            legend: `{{${LABEL.heapSpace}}}`,
+          },
+        ],
+        { unit: 'bytes', stacked: true },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'GC pause p99 by type',
+        [
+          {
+            expr: quantile(0.99, PROM.gcDuration, [LABEL.gcType], R, ...F),
+            legend: `{{${LABEL.gcType}}}`,
+          },
+        ],
+        { unit: 's' },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'GC pauses per second by type',
+        [
+          {
+            expr: sumRate(count(PROM.gcDuration), [LABEL.gcType], R, ...F),
+            legend: `{{${LABEL.gcType}}}`,
+          },
+        ],
+        { unit: 'short' },
+      ),
+    )
+
+    .withRow(row('Process'))
+    .withPanel(
+      tablePanel(
+        'Resource attributes',
+        { expr: sel(COLLECTOR.targetInfo, ...F), legend: '' },
+        {
+          unit: 'none',
+          w: 24,
+          h: 5,
+          description:
+            'target_info: the resource attributes the agent reported (service version, runtime, host, pod).',
+        },
+      ),
+    );
+  return finalize(b);
+}
