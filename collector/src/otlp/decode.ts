@@ -20,6 +20,7 @@ import type {
   Temporality,
 } from './model.js';
 import type { DropReason } from '../names.js';
+import { Rejections } from '../rejections.js';
 import { OtlpDecodeError, PointRejected } from './errors.js';
 import {
   has,
@@ -47,44 +48,12 @@ export const DEFAULT_DECODE_LIMITS: DecodeLimits = {
   maxNameLength: 1024,
 };
 
-/** How many messages a partial_success carries before it says "and N more". */
-const MAX_MESSAGES = 10;
-
 export interface DecodedExport {
   readonly resourceMetrics: ResourceMetrics[];
   /** Points accepted by the decoder. */
   accepted: number;
-  /** Points left out, by reason. */
-  readonly rejected: Partial<Record<DropReason, number>>;
-  rejectedTotal: number;
-  /** The first few rejection messages (see MAX_MESSAGES). */
-  readonly messages: string[];
-  /** Messages not kept in `messages`. */
-  moreMessages: number;
-}
-
-export function emptyExport(): DecodedExport {
-  return {
-    resourceMetrics: [],
-    accepted: 0,
-    rejected: {},
-    rejectedTotal: 0,
-    messages: [],
-    moreMessages: 0,
-  };
-}
-
-/** Record `count` rejected points with one message. */
-export function reject(
-  out: DecodedExport,
-  reason: DropReason,
-  count: number,
-  message: string,
-): void {
-  out.rejected[reason] = (out.rejected[reason] ?? 0) + count;
-  out.rejectedTotal += count;
-  if (out.messages.length < MAX_MESSAGES) out.messages.push(message);
-  else out.moreMessages++;
+  /** Points left out, with reasons. */
+  readonly rejections: Rejections;
 }
 
 const TEMPORALITY = [
@@ -102,7 +71,7 @@ export function decodeExport(
   request: unknown,
   limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
 ): DecodedExport {
-  const out = emptyExport();
+  const out: DecodedExport = { resourceMetrics: [], accepted: 0, rejections: new Rejections() };
   const req = readObject(request, () => 'the request body');
   if (req === undefined)
     throw new OtlpDecodeError('expected an ExportMetricsServiceRequest object');
@@ -145,7 +114,11 @@ function readResourceMetrics(
       const decoded = readMetric(metric, mAt, limits, out);
       if (decoded === undefined) continue;
       if (senderError) {
-        reject(out, senderError.reason, decoded.points.length, `resource: ${senderError.message}`);
+        out.rejections.add(
+          senderError.reason,
+          decoded.points.length,
+          `resource: ${senderError.message}`,
+        );
         out.accepted -= decoded.points.length;
       } else metrics.push(decoded);
     }
@@ -201,8 +174,7 @@ function readMetric(
   }
   const kind = kinds[0];
   if (kind === undefined) {
-    reject(
-      out,
+    out.rejections.add(
       'malformed',
       0,
       `metric ${label}: no gauge, sum or histogram data (unknown metric type?)`,
@@ -214,8 +186,7 @@ function readMetric(
   const raw = readArray(data.dataPoints, () => `${dAt()}.dataPoints`);
   if (raw.length === 0) return undefined;
   const whole = (why: string, reason: DropReason = 'malformed'): undefined => {
-    reject(
-      out,
+    out.rejections.add(
       reason,
       raw.length,
       `metric ${label}: ${why}; its ${raw.length} point(s) were rejected`,
@@ -257,7 +228,7 @@ function readMetric(
       if (decoded) points.push(decoded);
     } catch (err) {
       if (!(err instanceof PointRejected)) throw err;
-      reject(out, err.reason, 1, `metric ${label} point ${p}: ${err.message}`);
+      out.rejections.add(err.reason, 1, `metric ${label} point ${p}: ${err.message}`);
     }
   }
   out.accepted += points.length;

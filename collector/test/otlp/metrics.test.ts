@@ -231,9 +231,9 @@ test('OTLP/JSON quirks: int64 strings, enum names, NaN strings, nested attribute
     huge: '9223372036854775807',
     raw: 'AQI=',
   });
-  assert.equal(out.rejectedTotal, 1);
-  assert.deepEqual(out.rejected, { malformed: 1 });
-  assert.match(out.messages[0]!, /metric "g" point 0: value NaN is not finite/);
+  assert.equal(out.rejections.total, 1);
+  assert.deepEqual(out.rejections.byReason, { malformed: 1 });
+  assert.match(out.rejections.messages[0]!, /metric "g" point 0: value NaN is not finite/);
 });
 
 test('unusable points are rejected one by one with reasons, the rest accepted', () => {
@@ -295,9 +295,9 @@ test('unusable points are rejected one by one with reasons, the rest accepted', 
   assert.deepEqual((h.points[1] as HistogramPoint).bucketCounts, [7]);
   assert.equal(out.resourceMetrics[0]!.metrics.length, 1);
   assert.equal(out.accepted, 2);
-  assert.deepEqual(out.rejected, { malformed: 11, too_large: 1 });
-  assert.equal(out.rejectedTotal, 12);
-  const all = out.messages.join('\n') + `\n+${out.moreMessages}`;
+  assert.deepEqual(out.rejections.byReason, { malformed: 11, too_large: 1 });
+  assert.equal(out.rejections.total, 12);
+  const all = out.rejections.summary();
   assert.match(all, /3 bucket counts for 1 explicit bounds \(expected 2\)/);
   assert.match(all, /bucket counts add up to 3 but count is 4/);
   assert.match(all, /not strictly increasing/);
@@ -307,8 +307,8 @@ test('unusable points are rejected one by one with reasons, the rest accepted', 
   assert.match(all, /neither asDouble nor asInt/);
   assert.match(all, /aggregation temporality 0/);
   assert.match(all, /summary is not supported/);
-  assert.equal(out.messages.length, 10);
-  assert.equal(out.moreMessages, 2);
+  assert.equal(out.rejections.messages.length, 10);
+  assert.match(all, /; and 2 more$/);
 });
 
 test('metrics of more than one type at once are malformed', () => {

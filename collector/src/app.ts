@@ -1,0 +1,89 @@
+/**
+ * The collector as a Fastify application. Every feature is a plugin
+ * registered with the shared context on one line below; add yours the
+ * same way. buildApp does not listen: the CLI (or a test) does.
+ */
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { normalizeConfig, type CollectorConfig } from './config.js';
+import type { CollectorContext } from './context.js';
+import { MetricStore } from './store/store.js';
+import { SelfMetrics } from './prometheus/self-metrics.js';
+import { IngestGate } from './ingest/gate.js';
+import { TokenSet } from './ingest/auth.js';
+import { DEFAULT_DECODE_LIMITS } from './otlp/decode.js';
+import { otlpMetrics } from './plugins/otlp-metrics.js';
+import { exposition } from './plugins/exposition.js';
+import { health } from './plugins/health.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The collector's settings and shared parts (store, self-metrics, ingest settings). */
+    loopscope: CollectorContext;
+  }
+}
+
+export interface BuildOptions {
+  /** Where logs go (default stdout); tests capture them here. */
+  readonly logStream?: { write(line: string): void };
+}
+
+const QUIET_ROUTES = /^\/(v1\/|metrics|healthz|readyz)/;
+
+/** How often expired series are swept (exposition also sweeps before rendering). */
+function sweepIntervalMs(expireAfterMs: number): number {
+  return Math.min(30_000, Math.max(100, Math.floor(expireAfterMs / 10)));
+}
+
+export function buildApp(
+  input: Partial<CollectorConfig> = {},
+  options: BuildOptions = {},
+): FastifyInstance {
+  const config = normalizeConfig(input);
+  const store = new MetricStore({
+    expireAfterMs: config.expireAfterMs,
+    maxSeries: config.maxSeries,
+    maxCardinality: config.maxCardinality,
+    rollup: config.rollup,
+    promoteResourceAttributes: config.promoteResourceAttributes,
+  });
+  const ctx: CollectorContext = {
+    config,
+    store,
+    selfMetrics: new SelfMetrics(store),
+    ingest: {
+      gate: new IngestGate(config.maxConcurrentExports),
+      auth: new TokenSet(config.authTokens),
+      maxBodyBytes: config.maxBodyBytes,
+    },
+    decodeLimits: { ...DEFAULT_DECODE_LIMITS, maxAttributeLength: config.maxAttributeLength },
+  };
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Fastify's request serializer logs no headers; this guards against anyone adding them.
+      redact: ['req.headers.authorization', 'headers.authorization'],
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    // Agents export every few seconds and Prometheus scrapes: a line per
+    // request would drown everything else. Other routes keep Fastify's logs.
+    logController: new LogController({
+      disableRequestLogging: (request) => QUIET_ROUTES.test(request.url),
+    }),
+    ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
+
+  app.decorate('loopscope', ctx);
+  store.onListenerError = (err) => app.log.error({ err }, 'an export listener threw');
+  const sweep = setInterval(() => store.expire(Date.now()), sweepIntervalMs(config.expireAfterMs));
+  sweep.unref();
+  app.addHook('onClose', (_app, done) => {
+    clearInterval(sweep);
+    done();
+  });
+
+  void app.register(otlpMetrics, ctx);
+  void app.register(exposition, ctx);
+  void app.register(health, ctx);
+  return app;
+}

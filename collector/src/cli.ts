@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+/** loopscope-collector: see --help. */
+import { parseCli } from './cli/parse.js';
+import { helpText } from './cli/options.js';
+import { serve } from './cli/serve.js';
+import { UsageError } from './cli/values.js';
+
+try {
+  const parsed = parseCli(process.argv.slice(2), process.env);
+  if (parsed.help) {
+    process.stdout.write(helpText());
+  } else {
+    await serve(parsed.config);
+  }
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  process.stderr.write(
+    `loopscope-collector: ${err.message}\nRun loopscope-collector --help for the settings.\n`,
+  );
+  process.exit(2);
+}

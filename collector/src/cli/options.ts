@@ -1,0 +1,222 @@
+/**
+ * Every setting of loopscope-collector, once: its flag, its environment
+ * variable, its help line and how its text becomes a config value. --help
+ * and the README table are generated from / checked against this list.
+ */
+import { readFileSync } from 'node:fs';
+import { DEFAULT_CONFIG, LOG_LEVELS, type CollectorConfig } from '../config.js';
+import {
+  parseBoolean,
+  parseBytes,
+  parseChoice,
+  parseCount,
+  parseDuration,
+  parseList,
+  parsePort,
+  UsageError,
+} from './values.js';
+
+export type Draft = { -readonly [K in keyof CollectorConfig]?: CollectorConfig[K] } & {
+  tlsCert?: string;
+  tlsKey?: string;
+  tokens?: string[];
+};
+
+export interface CliOption {
+  /** Long flag without dashes. */
+  readonly flag: string;
+  readonly env: string | undefined;
+  /** Placeholder in --help; undefined for on/off switches. */
+  readonly value: string | undefined;
+  readonly help: string;
+  readonly defaultText: string;
+  apply(raw: string, draft: Draft, what: string): void;
+}
+
+function readText(what: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${what}: cannot read ${JSON.stringify(path)}: ${(err as Error).message}`);
+  }
+}
+
+function addTokens(draft: Draft, tokens: string[], what: string): void {
+  if (tokens.length === 0) throw new UsageError(`${what}: no token given`);
+  draft.tokens = [...(draft.tokens ?? []), ...tokens];
+}
+
+const d = DEFAULT_CONFIG;
+
+export const OPTIONS: readonly CliOption[] = [
+  {
+    flag: 'host',
+    env: 'LOOPSCOPE_HOST',
+    value: '<address>',
+    help: 'Address to listen on (0.0.0.0 for every interface).',
+    defaultText: d.host,
+    apply: (raw, draft) => (draft.host = raw.trim()),
+  },
+  {
+    flag: 'port',
+    env: 'LOOPSCOPE_PORT',
+    value: '<port>',
+    help: 'Port to listen on; 4318 is the OTLP/HTTP port agents use by default.',
+    defaultText: String(d.port),
+    apply: (raw, draft, what) => (draft.port = parsePort(what, raw)),
+  },
+  {
+    flag: 'expire-after',
+    env: 'LOOPSCOPE_EXPIRE_AFTER',
+    value: '<duration>',
+    help: 'Remove series not updated, and senders not heard from, for this long.',
+    defaultText: '5m',
+    apply: (raw, draft, what) => (draft.expireAfterMs = parseDuration(what, raw)),
+  },
+  {
+    flag: 'max-body-bytes',
+    env: 'LOOPSCOPE_MAX_BODY_BYTES',
+    value: '<size>',
+    help: 'Largest request body, after decompression (413 beyond).',
+    defaultText: '16MiB',
+    apply: (raw, draft, what) => (draft.maxBodyBytes = parseBytes(what, raw)),
+  },
+  {
+    flag: 'max-series',
+    env: 'LOOPSCOPE_MAX_SERIES',
+    value: '<count>',
+    help: 'Most series in the store; points that would add more are dropped (reason cardinality).',
+    defaultText: '1000000',
+    apply: (raw, draft, what) => (draft.maxSeries = parseCount(what, raw)),
+  },
+  {
+    flag: 'max-cardinality',
+    env: 'LOOPSCOPE_MAX_CARDINALITY',
+    value: '<count>',
+    help: 'Most distinct attribute sets per metric per sender (reason cardinality beyond).',
+    defaultText: String(d.maxCardinality),
+    apply: (raw, draft, what) => (draft.maxCardinality = parseCount(what, raw)),
+  },
+  {
+    flag: 'max-attribute-length',
+    env: 'LOOPSCOPE_MAX_ATTRIBUTE_LENGTH',
+    value: '<chars>',
+    help: 'Longest attribute value; points with longer ones are rejected (reason too_large).',
+    defaultText: String(d.maxAttributeLength),
+    apply: (raw, draft, what) => (draft.maxAttributeLength = parseCount(what, raw)),
+  },
+  {
+    flag: 'max-concurrent-exports',
+    env: 'LOOPSCOPE_MAX_CONCURRENT_EXPORTS',
+    value: '<count>',
+    help: 'Export requests in flight at once; more get 429 with Retry-After.',
+    defaultText: String(d.maxConcurrentExports),
+    apply: (raw, draft, what) => (draft.maxConcurrentExports = parseCount(what, raw)),
+  },
+  {
+    flag: 'auth-token-file',
+    env: 'LOOPSCOPE_AUTH_TOKEN_FILE',
+    value: '<path>',
+    help: 'File of bearer tokens, one per line (# comments); ingest then needs one of them.',
+    defaultText: '(open ingest)',
+    apply: (raw, draft, what) =>
+      addTokens(
+        draft,
+        readText(what, raw)
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== '' && !l.startsWith('#')),
+        `${what} ${JSON.stringify(raw)}`,
+      ),
+  },
+  {
+    flag: 'tls-cert',
+    env: 'LOOPSCOPE_TLS_CERT',
+    value: '<path>',
+    help: 'PEM certificate: serve HTTPS (needs --tls-key).',
+    defaultText: '(plain HTTP)',
+    apply: (raw, draft, what) => (draft.tlsCert = readText(what, raw)),
+  },
+  {
+    flag: 'tls-key',
+    env: 'LOOPSCOPE_TLS_KEY',
+    value: '<path>',
+    help: 'PEM private key for --tls-cert.',
+    defaultText: '',
+    apply: (raw, draft, what) => (draft.tlsKey = readText(what, raw)),
+  },
+  {
+    flag: 'rollup',
+    env: 'LOOPSCOPE_ROLLUP',
+    value: 'none|job',
+    help: 'job: expose per-job series (counters/histograms summed, gauges as min/max/sum/count); liveness stays per instance.',
+    defaultText: d.rollup,
+    apply: (raw, draft, what) => (draft.rollup = parseChoice(what, raw, ['none', 'job'] as const)),
+  },
+  {
+    flag: 'promote-resource-attributes',
+    env: 'LOOPSCOPE_PROMOTE_RESOURCE_ATTRIBUTES',
+    value: '<a,b,...>',
+    help: 'Resource attributes copied as labels onto every series (all of them are in target_info).',
+    defaultText: d.promoteResourceAttributes.join(','),
+    apply: (raw, draft) => (draft.promoteResourceAttributes = parseList(raw)),
+  },
+  {
+    flag: 'self-monitor',
+    env: 'LOOPSCOPE_SELF_MONITOR',
+    value: undefined,
+    help: 'Load the loopscope agent into the collector, exporting to itself (--no-self-monitor to turn off).',
+    defaultText: 'on',
+    apply: (raw, draft, what) => (draft.selfMonitor = parseBoolean(what, raw)),
+  },
+  {
+    flag: 'log-level',
+    env: 'LOOPSCOPE_LOG_LEVEL',
+    value: LOG_LEVELS.join('|'),
+    help: 'Log level (JSON logs on stdout).',
+    defaultText: d.logLevel,
+    apply: (raw, draft, what) => (draft.logLevel = parseChoice(what, raw, LOG_LEVELS)),
+  },
+  {
+    flag: 'shutdown-timeout',
+    env: 'LOOPSCOPE_SHUTDOWN_TIMEOUT',
+    value: '<duration>',
+    help: 'On SIGTERM, how long to wait for in-flight requests before exiting anyway (exit 1).',
+    defaultText: '10s',
+    apply: (raw, draft, what) => (draft.shutdownTimeoutMs = parseDuration(what, raw)),
+  },
+];
+
+/** Settings only taken from the environment, with the reason. */
+export const ENV_ONLY = [
+  {
+    env: 'LOOPSCOPE_AUTH_TOKENS',
+    help: 'Bearer tokens, comma-separated (no flag: arguments are visible to every user in ps).',
+    apply: (raw: string, draft: Draft) => addTokens(draft, parseList(raw), 'LOOPSCOPE_AUTH_TOKENS'),
+  },
+] as const;
+
+export function helpText(): string {
+  const rows = OPTIONS.map((o) => {
+    const flag = `--${o.flag}${o.value ? ` ${o.value}` : ''}`;
+    const def = o.defaultText ? ` (default: ${o.defaultText})` : '';
+    return `  ${flag}\n      ${o.help}${def}\n      env: ${o.env ?? '-'}`;
+  });
+  return [
+    'Usage: loopscope-collector [options]',
+    '',
+    'Receives OTLP/HTTP metrics (POST /v1/metrics) from loopscope agents and any',
+    'OpenTelemetry SDK, aggregates them and exposes them to Prometheus (GET /metrics).',
+    'Health: GET /healthz, GET /readyz. Flags win over environment variables.',
+    '',
+    'Options:',
+    ...rows,
+    ...ENV_ONLY.map((e) => `  (environment only) ${e.env}\n      ${e.help}`),
+    '  --help',
+    '      Print this help and exit.',
+    '',
+    'Exit codes: 0 after --help or a clean SIGTERM/SIGINT shutdown, 1 when the',
+    'server fails (e.g. the port is in use), 2 for invalid settings.',
+    '',
+  ].join('\n');
+}

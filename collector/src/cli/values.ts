@@ -1,0 +1,85 @@
+/** Parsers for flag and environment-variable values; each throws UsageError naming the value. */
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `500ms`, `30s`, `5m`, `1h`, `1.5m`. */
+export function parseDuration(what: string, raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(raw.trim());
+  const ms = m ? Math.round(Number(m[1]) * DURATION_UNITS[m[2]!]!) : NaN;
+  if (!(ms >= 1)) {
+    throw new UsageError(
+      `${what}: ${JSON.stringify(raw)} is not a duration (e.g. 500ms, 30s, 5m, 1h)`,
+    );
+  }
+  return ms;
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
+
+/** `16777216`, `16MiB`, `512KiB`, `20MB`. */
+export function parseBytes(what: string, raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
+  const unit = BYTE_UNITS[m?.[2]?.toLowerCase() ?? 'x'];
+  const bytes = m && unit ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!(bytes >= 1) || !Number.isSafeInteger(bytes)) {
+    throw new UsageError(
+      `${what}: ${JSON.stringify(raw)} is not a size (e.g. 16MiB, 512KiB, 1048576)`,
+    );
+  }
+  return bytes;
+}
+
+/** A positive integer; `_` and `,` may group digits (`1_000_000`). */
+export function parseCount(what: string, raw: string): number {
+  const digits = raw.trim().replace(/[_,]/g, '');
+  const n = /^\d+$/.test(digits) ? Number(digits) : NaN;
+  if (!(n >= 1) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`${what}: ${JSON.stringify(raw)} is not a positive integer`);
+  }
+  return n;
+}
+
+export function parsePort(what: string, raw: string): number {
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!(n >= 0 && n <= 65535))
+    throw new UsageError(`${what}: ${JSON.stringify(raw)} is not a port (0-65535)`);
+  return n;
+}
+
+export function parseBoolean(what: string, raw: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new UsageError(
+    `${what}: ${JSON.stringify(raw)} is not a boolean (true/false, on/off, 1/0)`,
+  );
+}
+
+export function parseChoice<T extends string>(what: string, raw: string, choices: readonly T[]): T {
+  const v = raw.trim() as T;
+  if (!choices.includes(v)) {
+    throw new UsageError(`${what}: ${JSON.stringify(raw)} is not one of ${choices.join(', ')}`);
+  }
+  return v;
+}
+
+/** Comma-separated, blanks dropped; an empty value is an empty list. */
+export function parseList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}

@@ -1,0 +1,104 @@
+/**
+ * The collector's settings: defaults and the one normalizer every entry
+ * point (CLI, buildApp in tests and benchmarks) goes through. Values are
+ * already parsed (milliseconds, bytes, file contents); the CLI turns flags
+ * and environment variables into this shape.
+ */
+export interface CollectorConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Series not updated, and senders silent, for this long are removed. */
+  readonly expireAfterMs: number;
+  /** Limit on the decompressed request body. */
+  readonly maxBodyBytes: number;
+  readonly maxSeries: number;
+  /** Distinct attribute sets per metric per sender. */
+  readonly maxCardinality: number;
+  /** Longest accepted attribute value (characters). */
+  readonly maxAttributeLength: number;
+  /** Ingest requests in flight before 429. */
+  readonly maxConcurrentExports: number;
+  /** Bearer tokens; empty = ingest is open. */
+  readonly authTokens: readonly string[];
+  /** PEM certificate and key; both or neither. */
+  readonly tls: { readonly cert: string; readonly key: string } | undefined;
+  readonly rollup: 'none' | 'job';
+  readonly promoteResourceAttributes: readonly string[];
+  /** Load the loopscope agent into the collector, exporting to itself. */
+  readonly selfMonitor: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** How long SIGTERM waits for in-flight requests before exiting anyway. */
+  readonly shutdownTimeoutMs: number;
+}
+
+export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
+  host: '127.0.0.1',
+  port: 4318,
+  expireAfterMs: 5 * 60_000,
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxSeries: 1_000_000,
+  maxCardinality: 2000,
+  maxAttributeLength: 4096,
+  maxConcurrentExports: 64,
+  authTokens: [],
+  tls: undefined,
+  rollup: 'none',
+  promoteResourceAttributes: Object.freeze([
+    'deployment.environment.name',
+    'service.version',
+    'k8s.namespace.name',
+    'k8s.pod.name',
+  ]),
+  selfMonitor: true,
+  logLevel: 'info',
+  shutdownTimeoutMs: 10_000,
+});
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function positiveInt(key: string, v: number, min = 1): void {
+  if (!Number.isSafeInteger(v) || v < min) {
+    throw new ConfigError(`${key} must be an integer >= ${min}, got ${v}`);
+  }
+}
+
+/** Fill defaults and check every value; unknown keys are refused so typos do not pass silently. */
+export function normalizeConfig(input: Partial<CollectorConfig> = {}): CollectorConfig {
+  for (const key of Object.keys(input)) {
+    if (!(key in DEFAULT_CONFIG)) {
+      throw new ConfigError(
+        `unknown setting ${JSON.stringify(key)}; known: ${Object.keys(DEFAULT_CONFIG).join(', ')}`,
+      );
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const c: CollectorConfig = { ...DEFAULT_CONFIG, ...defined };
+  if (c.host === '') throw new ConfigError('host must not be empty');
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) {
+    throw new ConfigError(`port must be 0..65535, got ${c.port}`);
+  }
+  positiveInt('expireAfterMs', c.expireAfterMs);
+  positiveInt('maxBodyBytes', c.maxBodyBytes);
+  positiveInt('maxSeries', c.maxSeries);
+  positiveInt('maxCardinality', c.maxCardinality);
+  positiveInt('maxAttributeLength', c.maxAttributeLength);
+  positiveInt('maxConcurrentExports', c.maxConcurrentExports);
+  positiveInt('shutdownTimeoutMs', c.shutdownTimeoutMs);
+  if (c.rollup !== 'none' && c.rollup !== 'job') {
+    throw new ConfigError(`rollup must be "none" or "job", got ${JSON.stringify(c.rollup)}`);
+  }
+  if (!LOG_LEVELS.includes(c.logLevel)) {
+    throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  if (c.authTokens.some((t) => t === '' || /\s/.test(t))) {
+    throw new ConfigError('auth tokens must be non-empty and contain no whitespace');
+  }
+  if (c.tls && (!c.tls.cert || !c.tls.key)) {
+    throw new ConfigError('TLS needs both a certificate and a key');
+  }
+  return Object.freeze(c);
+}

@@ -1,0 +1,103 @@
+/**
+ * Reads a request body, inflating gzip/deflate, with the size limit applied
+ * to the DECOMPRESSED bytes as they come out of zlib: a gzip bomb is cut
+ * off at the limit instead of being inflated. On refusal the request stream
+ * is left paused (not destroyed), so the 413 can still be sent; the
+ * response then closes the connection.
+ */
+import type { Readable } from 'node:stream';
+import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib';
+import type { BodyCompression } from './content-type.js';
+import { IngestError } from './errors.js';
+
+export function tooLarge(maxBytes: number, what: string): IngestError {
+  return new IngestError(
+    'LOOPSCOPE_TOO_LARGE',
+    `${what} exceeds the limit of ${maxBytes} bytes (--max-body-bytes)`,
+  );
+}
+
+export function readBody(
+  raw: Readable,
+  compression: BodyCompression,
+  maxBytes: number,
+): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let size = 0;
+    let settled = false;
+    const zlib: Gunzip | Inflate | undefined =
+      compression === 'gzip'
+        ? createGunzip()
+        : compression === 'deflate'
+          ? createInflate()
+          : undefined;
+
+    const cleanup = (): void => {
+      raw.off('data', onRaw);
+      raw.off('end', onRawEnd);
+      raw.off('error', fail);
+      raw.off('aborted', onAborted);
+      raw.pause();
+      zlib?.destroy();
+    };
+    function fail(err: unknown): void {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    const onAborted = (): void => fail(new Error('the client aborted the request'));
+    const keep = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        fail(tooLarge(maxBytes, compression === 'none' ? 'the body' : 'the decompressed body'));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    function onRaw(chunk: Buffer): void {
+      received += chunk.length;
+      if (received > maxBytes) {
+        fail(tooLarge(maxBytes, 'the body'));
+        return;
+      }
+      if (!zlib) keep(chunk);
+      else if (!zlib.write(chunk)) {
+        raw.pause();
+        zlib.once('drain', () => {
+          if (!settled) raw.resume();
+        });
+      }
+    }
+    function onRawEnd(): void {
+      if (zlib) zlib.end();
+      else finish();
+    }
+    function finish(): void {
+      if (settled) return;
+      settled = true;
+      raw.off('aborted', onAborted);
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    }
+
+    if (zlib) {
+      zlib.on('data', keep);
+      zlib.on('end', finish);
+      zlib.on('error', (err) =>
+        fail(
+          new IngestError(
+            'LOOPSCOPE_MALFORMED',
+            `invalid ${compression} body after ${received} compressed bytes: ${err.message}`,
+          ),
+        ),
+      );
+    }
+    raw.on('data', onRaw);
+    raw.on('end', onRawEnd);
+    raw.on('error', fail);
+    raw.on('aborted', onAborted);
+    raw.resume();
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * Prometheus metric families: which OTLP metrics land in which family, and
+ * which cannot because their name would clash with another family (a
+ * different type under the same name, a gauge named like a histogram's
+ * `_count`, or one of the collector's own metrics).
+ */
+import type { DecodedMetric } from '../otlp/model.js';
+import { prometheusName, type PromMetricType } from '../prometheus/name.js';
+import { COLLECTOR_METRICS } from '../names.js';
+import type { JobSeries, Series } from './series.js';
+
+export class Family {
+  /** Per-instance series. */
+  readonly series = new Set<Series>();
+  /** Per-job accumulators of counters and histograms in `--rollup job` mode. */
+  readonly jobSeries = new Set<JobSeries>();
+  /** Resolution-cache keys pointing at this family, dropped with it. */
+  readonly signatures: string[] = [];
+  constructor(
+    /** Family name; for counters it ends in `_total`, for histograms it is the base name. */
+    readonly name: string,
+    readonly type: PromMetricType,
+    /** From the first metric seen; descriptions of later senders do not change it. */
+    readonly help: string,
+  ) {}
+
+  get empty(): boolean {
+    return this.series.size === 0 && this.jobSeries.size === 0;
+  }
+}
+
+export function promTypeOf(m: DecodedMetric): PromMetricType {
+  if (m.type === 'histogram') return 'histogram';
+  return m.type === 'sum' && m.monotonic ? 'counter' : 'gauge';
+}
+
+/**
+ * Names a family occupies: its samples and its OpenMetrics family name
+ * (for a counter, the name without `_total`).
+ */
+function sampleNames(name: string, type: PromMetricType): string[] {
+  if (type === 'histogram') return [name, `${name}_bucket`, `${name}_sum`, `${name}_count`];
+  return type === 'counter' ? [name, name.replace(/_total$/, '')] : [name];
+}
+
+const RESERVED = new Set<string>(
+  Object.values(COLLECTOR_METRICS).flatMap((n) => [n, n.replace(/_total$/, '')]),
+);
+
+export class FamilyRegistry {
+  private readonly byName = new Map<string, Family>();
+  private readonly bySignature = new Map<string, Family>();
+  /** Sample name -> the family that emits it. */
+  private readonly samples = new Map<string, Family>();
+
+  /** The family for a metric, or a message saying why it has none. */
+  resolve(m: DecodedMetric): Family | string {
+    const type = promTypeOf(m);
+    const signature = `${type}\u0000${m.unit}\u0000${m.name}`;
+    const cached = this.bySignature.get(signature);
+    if (cached) return cached;
+    const name = prometheusName(m.name, m.unit, type);
+    const samples = sampleNames(name, type);
+    if (samples.some((s) => RESERVED.has(s)) || RESERVED.has(name)) {
+      return `${name} is the name of one of the collector's own metrics`;
+    }
+    let family = this.byName.get(name);
+    if (family && family.type !== type) {
+      return `${name} is already a ${family.type}, this metric would make it a ${type}`;
+    }
+    if (!family) {
+      const clash = samples.map((s) => this.samples.get(s)).find(Boolean);
+      if (clash) return `${name} (${type}) clashes with ${clash.type} ${clash.name}`;
+      family = new Family(name, type, m.description || `OTLP metric ${m.name}`);
+      this.byName.set(name, family);
+      for (const s of samples) this.samples.set(s, family);
+    }
+    family.signatures.push(signature);
+    this.bySignature.set(signature, family);
+    return family;
+  }
+
+  /** Forget a family once its last series is gone. */
+  releaseIfEmpty(family: Family): void {
+    if (!family.empty || this.byName.get(family.name) !== family) return;
+    this.byName.delete(family.name);
+    for (const s of sampleNames(family.name, family.type)) this.samples.delete(s);
+    for (const sig of family.signatures) this.bySignature.delete(sig);
+  }
+
+  all(): IterableIterator<Family> {
+    return this.byName.values();
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+}

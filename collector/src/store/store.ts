@@ -1,0 +1,357 @@
+/**
+ * The aggregation store: every series of every sender, bounded and expiring.
+ * A series is (sender = job + instance, Prometheus family, labels). Ingest is
+ * a synchronous function of a decoded batch, so tests and benchmarks drive
+ * it without HTTP.
+ */
+import type { DecodedMetric, ExportListener, ResourceMetrics } from '../otlp/model.js';
+import type { DropReason } from '../names.js';
+import { Rejections } from '../rejections.js';
+import { attributeLabels, joinLabels, labelPair, attrText } from '../prometheus/labels.js';
+import { sanitizeLabel } from '../prometheus/name.js';
+import { FamilyRegistry, type Family } from './families.js';
+import { applyHistogram, applyNumber, JobSeries, Series } from './series.js';
+import type { SenderView, SeriesView } from './views.js';
+
+export interface StoreOptions {
+  /** Series not updated, and senders not heard from, for this long are removed. */
+  readonly expireAfterMs: number;
+  /** Most series in the store; points that would create more are dropped (cardinality). */
+  readonly maxSeries: number;
+  /** Most series (distinct attribute sets) one metric may have per sender. */
+  readonly maxCardinality: number;
+  /** `job`: expose counters and histograms summed per job and gauges as min/max/sum/count per job. */
+  readonly rollup: 'none' | 'job';
+  /** Resource attributes copied onto every series of a sender as labels. */
+  readonly promoteResourceAttributes: readonly string[];
+}
+
+export interface IngestResult {
+  accepted: number;
+  readonly rejections: Rejections;
+}
+
+/** Labels the collector sets; point attributes with these names become `exported_<name>`. */
+export function reservedLabels(options: StoreOptions): Set<string> {
+  return new Set([
+    'job',
+    'instance',
+    'le',
+    'agg',
+    ...options.promoteResourceAttributes.map(sanitizeLabel),
+  ]);
+}
+
+class MetricState {
+  readonly series = new Map<string, Series>();
+  constructor(readonly family: Family) {}
+}
+
+export class SenderState implements SenderView {
+  readonly metrics = new Map<string, MetricState>();
+  seriesCount = 0;
+  /** Rendered job, instance and promoted labels. */
+  labels = '';
+  private promotedKey: string | undefined;
+  constructor(
+    readonly key: string,
+    readonly job: string,
+    readonly instance: string,
+    public attributes: ResourceMetrics['sender']['attributes'],
+    readonly firstSeenMs: number,
+    public lastSeenMs: number,
+  ) {}
+
+  /** Refresh resource attributes and, when a promoted one changed, the labels. */
+  update(rm: ResourceMetrics, promote: readonly string[], now: number): void {
+    this.attributes = rm.sender.attributes;
+    this.lastSeenMs = now;
+    let key = '';
+    for (const a of promote) {
+      const v = this.attributes[a];
+      key += v === undefined ? '\u0000' : `${attrText(v)}\u0000`;
+    }
+    if (key === this.promotedKey) return;
+    this.promotedKey = key;
+    const pairs = [labelPair('job', this.job)];
+    if (this.instance !== '') pairs.push(labelPair('instance', this.instance));
+    for (const a of promote) {
+      const v = this.attributes[a];
+      if (v !== undefined && attrText(v) !== '')
+        pairs.push(labelPair(sanitizeLabel(a), attrText(v)));
+    }
+    this.labels = joinLabels(...pairs);
+  }
+}
+
+interface JobState {
+  senders: number;
+  readonly series: Map<string, JobSeries>;
+}
+
+export class MetricStore {
+  readonly families = new FamilyRegistry();
+  private readonly senderMap = new Map<string, SenderState>();
+  private readonly jobs = new Map<string, JobState>();
+  private readonly listeners = new Set<ExportListener>();
+  private readonly reserved: ReadonlySet<string>;
+  private series = 0;
+  /** Series removed by expiry since the store was created. */
+  expiredSeriesTotal = 0;
+  /** Called when a listener throws; the export is still accepted. */
+  onListenerError: (err: unknown) => void = () => {};
+
+  constructor(readonly options: StoreOptions) {
+    this.reserved = reservedLabels(options);
+  }
+
+  get seriesCount(): number {
+    return this.series;
+  }
+
+  get senderCount(): number {
+    return this.senderMap.size;
+  }
+
+  /** Follow accepted exports (the points the store kept); returns an unsubscribe function. */
+  subscribe(listener: ExportListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  senders(): IterableIterator<SenderState> {
+    return this.senderMap.values();
+  }
+
+  sender(job: string, instance: string): SenderState | undefined {
+    return this.senderMap.get(senderKey(job, instance));
+  }
+
+  /** Every per-instance series. */
+  *allSeries(): IterableIterator<SeriesView> {
+    for (const sender of this.senderMap.values()) {
+      for (const m of sender.metrics.values()) yield* m.series.values();
+    }
+  }
+
+  jobSeriesCount(): number {
+    let n = 0;
+    for (const j of this.jobs.values()) n += j.series.size;
+    return n;
+  }
+
+  ingest(
+    batch: readonly ResourceMetrics[],
+    now: number,
+    rejections = new Rejections(),
+  ): IngestResult {
+    const result: IngestResult = { accepted: 0, rejections };
+    let dropped: Set<object> | undefined;
+    for (const rm of batch) {
+      const key = senderKey(rm.sender.job, rm.sender.instance);
+      let sender = this.senderMap.get(key);
+      sender?.update(rm, this.options.promoteResourceAttributes, now);
+      for (const metric of rm.metrics) {
+        const family = this.families.resolve(metric);
+        if (typeof family === 'string') {
+          rejections.add(
+            'type_conflict',
+            metric.points.length,
+            `metric "${metric.name}": ${family}`,
+          );
+          (dropped ??= new Set()).add(metric);
+          continue;
+        }
+        sender ??= this.addSender(key, rm, now);
+        const drops = this.ingestMetric(sender, family, metric, now, (p) =>
+          (dropped ??= new Set()).add(p),
+        );
+        result.accepted += metric.points.length - drops.total;
+        for (const [reason, n] of drops.counts) {
+          rejections.add(reason, n, `metric "${metric.name}": ${n} point(s) ${DROP_TEXT[reason]}`);
+        }
+      }
+      if (sender && sender.seriesCount === 0) this.removeSenderIfEmpty(sender);
+    }
+    if (result.accepted > 0 && this.listeners.size > 0) {
+      const accepted = dropped ? keepAccepted(batch, dropped) : batch;
+      for (const l of this.listeners) {
+        try {
+          l(accepted, now);
+        } catch (err) {
+          this.onListenerError(err);
+        }
+      }
+    }
+    return result;
+  }
+
+  private ingestMetric(
+    sender: SenderState,
+    family: Family,
+    metric: DecodedMetric,
+    now: number,
+    onDrop: (p: object) => void,
+  ): { total: number; counts: Map<DropReason, number> } {
+    const counts = new Map<DropReason, number>();
+    let total = 0;
+    const drop = (reason: DropReason, p: object): void => {
+      counts.set(reason, (counts.get(reason) ?? 0) + 1);
+      total++;
+      onDrop(p);
+    };
+    let state = sender.metrics.get(family.name);
+    for (const p of metric.points) {
+      const labels = attributeLabels(p.attributes, this.reserved);
+      let s = state?.series.get(labels);
+      if (!s) {
+        if (this.series >= this.options.maxSeries) {
+          drop('cardinality', p);
+          continue;
+        }
+        if (state && state.series.size >= this.options.maxCardinality) {
+          drop('cardinality', p);
+          continue;
+        }
+        if (!state) {
+          state = new MetricState(family);
+          sender.metrics.set(family.name, state);
+        }
+        s = new Series(sender, family, metric.name, metric.unit, p.attributes, labels);
+        if (this.options.rollup === 'job' && family.type !== 'gauge')
+          s.rollup = this.jobSeries(sender.job, family, labels);
+        state.series.set(labels, s);
+        family.series.add(s);
+        sender.seriesCount++;
+        this.series++;
+      }
+      const reason =
+        metric.type === 'histogram'
+          ? 'bucketCounts' in p
+            ? applyHistogram(s, p, metric.temporality, now)
+            : 'type_conflict'
+          : 'value' in p
+            ? applyNumber(
+                s,
+                p,
+                metric.type === 'sum' ? metric.temporality : undefined,
+                metric.type === 'sum' && metric.monotonic,
+                now,
+              )
+            : 'type_conflict';
+      if (reason) {
+        drop(reason, p);
+        if (s.fresh) this.removeSeries(state!, s);
+      }
+    }
+    return { total, counts };
+  }
+
+  private addSender(key: string, rm: ResourceMetrics, now: number): SenderState {
+    const sender = new SenderState(
+      key,
+      rm.sender.job,
+      rm.sender.instance,
+      rm.sender.attributes,
+      now,
+      now,
+    );
+    sender.update(rm, this.options.promoteResourceAttributes, now);
+    this.senderMap.set(key, sender);
+    if (this.options.rollup === 'job') {
+      const job = this.jobs.get(sender.job);
+      if (job) job.senders++;
+      else this.jobs.set(sender.job, { senders: 1, series: new Map() });
+    }
+    return sender;
+  }
+
+  private jobSeries(job: string, family: Family, labels: string): JobSeries {
+    const state = this.jobs.get(job)!;
+    const key = `${family.name}\u0000${labels}`;
+    let js = state.series.get(key);
+    if (!js) {
+      js = new JobSeries(family, job, labels);
+      state.series.set(key, js);
+      family.jobSeries.add(js);
+    }
+    return js;
+  }
+
+  private removeSeries(state: MetricState, s: Series): void {
+    const sender = s.sender as SenderState;
+    state.series.delete(s.labels);
+    if (state.series.size === 0) sender.metrics.delete(state.family.name);
+    s.family.series.delete(s);
+    sender.seriesCount--;
+    this.series--;
+    this.families.releaseIfEmpty(s.family);
+  }
+
+  private removeSenderIfEmpty(sender: SenderState): void {
+    if (sender.seriesCount > 0) return;
+    this.senderMap.delete(sender.key);
+    if (this.options.rollup !== 'job') return;
+    const job = this.jobs.get(sender.job);
+    if (job && --job.senders === 0) {
+      this.jobs.delete(sender.job);
+      for (const js of job.series.values()) {
+        js.family.jobSeries.delete(js);
+        this.families.releaseIfEmpty(js.family);
+      }
+    }
+  }
+
+  /**
+   * Remove series not updated, and senders not heard from, for
+   * expireAfterMs. Returns the number of series removed. Called on a timer
+   * and before every exposition, so expired data is never served.
+   */
+  expire(now: number): number {
+    const cutoff = now - this.options.expireAfterMs;
+    let removed = 0;
+    for (const sender of this.senderMap.values()) {
+      const silent = sender.lastSeenMs < cutoff;
+      for (const state of sender.metrics.values()) {
+        for (const s of state.series.values()) {
+          if (silent || s.receivedAtMs < cutoff) {
+            this.removeSeries(state, s);
+            removed++;
+          }
+        }
+      }
+      if (silent) this.removeSenderIfEmpty(sender);
+    }
+    this.expiredSeriesTotal += removed;
+    return removed;
+  }
+}
+
+function senderKey(job: string, instance: string): string {
+  return `${job}\u0000${instance}`;
+}
+
+const DROP_TEXT: Record<DropReason, string> = {
+  malformed: 'malformed',
+  unauthorized: 'unauthorized',
+  too_large: 'too large',
+  out_of_order: 'older than, or overlapping, the stored point (out of order)',
+  type_conflict: 'conflict with the stored series type or histogram bounds',
+  cardinality: 'over the series limits (--max-series / --max-cardinality)',
+};
+
+/** The batch without the dropped points (only built when something was dropped). */
+function keepAccepted(batch: readonly ResourceMetrics[], dropped: Set<object>): ResourceMetrics[] {
+  const out: ResourceMetrics[] = [];
+  for (const rm of batch) {
+    const metrics: DecodedMetric[] = [];
+    for (const m of rm.metrics) {
+      if (dropped.has(m)) continue;
+      const points = (m.points as readonly object[]).filter((p) => !dropped.has(p));
+      if (points.length === m.points.length) metrics.push(m);
+      else if (points.length > 0) metrics.push({ ...m, points } as DecodedMetric);
+    }
+    if (metrics.length > 0) out.push({ sender: rm.sender, metrics });
+  }
+  return out;
+}
