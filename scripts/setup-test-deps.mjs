@@ -10,6 +10,7 @@ const needed = [
   { bin: 'promtool', pkg: 'prometheus' },
   { bin: 'chromium', pkg: 'chromium' },
   { bin: 'prometheus-pushgateway', pkg: 'prometheus-pushgateway' },
+  { bin: 'amtool', pkg: 'prometheus-alertmanager' },
 ];
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;

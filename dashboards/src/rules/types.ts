@@ -1,4 +1,5 @@
 /** Prometheus rule file shapes, as written to YAML. */
+import type { AlertName } from './alerts.js';
 
 export interface RecordingRule {
   readonly record: string;
@@ -6,7 +7,7 @@ export interface RecordingRule {
 }
 
 export interface AlertingRule {
-  readonly alert: string;
+  readonly alert: AlertName;
   readonly expr: string;
   readonly for: string;
   readonly labels: { readonly severity: 'warning' | 'critical' };

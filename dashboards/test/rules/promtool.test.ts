@@ -1,33 +1,19 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { generate, writeFiles, RULES_DIR } from '../../src/generate.js';
 import { ALERT_NAMES } from '../../src/rules/alerts.js';
 import { DEFAULT_OPTIONS, normalizeOptions } from '../../src/options.js';
 import { coveredAlerts, promtoolTests } from '../helpers/promtool-tests.js';
 import { repoPath } from '../helpers/repo.js';
+import { tool } from '../helpers/tools.js';
 
-const run = promisify(execFile);
 const COMMITTED = ['loopscope-recording.yml', 'loopscope-alerts.yml'].map((f) =>
   repoPath(RULES_DIR, f),
 );
-
-/** Runs promtool; resolves with its output, or rejects with the output in the message. */
-async function promtool(...args: string[]): Promise<string> {
-  try {
-    const { stdout, stderr } = await run('promtool', args, { timeout: 60_000 });
-    return stdout + stderr;
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(
-      `promtool ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`,
-    );
-  }
-}
+const promtool = (...args: string[]): Promise<string> => tool('promtool', ...args);
 
 let dir: string;
 before(async () => {
