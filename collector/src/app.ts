@@ -14,6 +14,7 @@ import { DEFAULT_DECODE_LIMITS } from './otlp/decode.js';
 import { otlpMetrics } from './plugins/otlp-metrics.js';
 import { exposition } from './plugins/exposition.js';
 import { health } from './plugins/health.js';
+import { liveUi } from './ui/plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -85,5 +86,6 @@ export function buildApp(
   void app.register(otlpMetrics, ctx);
   void app.register(exposition, ctx);
   void app.register(health, ctx);
+  void app.register(liveUi, ctx);
   return app;
 }

@@ -2,3 +2,4 @@ export * from './ports.js';
 export * from './wait.js';
 export * from './child.js';
 export * from './prometheus.js';
+export * from './chromium.js';

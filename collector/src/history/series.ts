@@ -8,6 +8,8 @@ export interface Column {
 }
 
 interface SeriesDef {
+  /** Which chart of the instance view draws it (the page gets metric names from the server). */
+  readonly chart: string;
   /** Unit of every value, UCUM as in the metric definitions. */
   readonly unit: string;
   readonly columns: (samples: readonly Sample[]) => Column[];
@@ -44,6 +46,7 @@ function byType(
  */
 export const SERIES: Readonly<Record<string, SeriesDef>> = {
   [METRICS.eventloopDelay.name]: {
+    chart: 'loopDelay',
     unit: METRICS.eventloopDelay.unit,
     columns: (s) => [
       column('p50', s, (x) => x.loopDelay?.p50 ?? null),
@@ -52,10 +55,12 @@ export const SERIES: Readonly<Record<string, SeriesDef>> = {
     ],
   },
   [METRICS.eventloopUtilization.name]: {
+    chart: 'utilization',
     unit: METRICS.eventloopUtilization.unit,
     columns: (s) => [column('utilization', s, (x) => x.utilization)],
   },
   [METRICS.threadpoolQueueDelay.name]: {
+    chart: 'poolDelay',
     unit: METRICS.threadpoolQueueDelay.unit,
     columns: (s) => [
       column('p50', s, (x) => x.poolDelay?.p50 ?? null),
@@ -64,14 +69,17 @@ export const SERIES: Readonly<Record<string, SeriesDef>> = {
     ],
   },
   [METRICS.threadpoolPending.name]: {
+    chart: 'pending',
     unit: METRICS.threadpoolPending.unit,
     columns: (s) => byType(s, (x) => x.pending),
   },
   [METRICS.resourceActive.name]: {
+    chart: 'resources',
     unit: METRICS.resourceActive.unit,
     columns: (s) => byType(s, (x) => x.resources),
   },
   [METRICS.gcDuration.name]: {
+    chart: 'gc',
     unit: METRICS.gcDuration.unit,
     columns: (s) => [
       column('total', s, (x) => x.gc?.total ?? null),
@@ -79,6 +87,7 @@ export const SERIES: Readonly<Record<string, SeriesDef>> = {
     ],
   },
   [METRICS.heapUsed.name]: {
+    chart: 'heap',
     unit: METRICS.heapUsed.unit,
     columns: (s) => [column('used', s, (x) => x.heapUsed), column('limit', s, (x) => x.heapLimit)],
   },

@@ -1,0 +1,39 @@
+import type { FastifyPluginCallback } from 'fastify';
+import { SERIES } from '../history/series.js';
+import { loadAssets } from './assets.js';
+
+/** Optional API routes other parts may add; the page uses each only when it is registered. */
+const FEATURES = { blocks: '/api/v1/blocks' } as const;
+
+/** What the page needs from the server: the series name behind each chart, and the optional features. */
+function pageConfig(hasRoute: (url: string) => boolean): string {
+  const series = Object.fromEntries(Object.entries(SERIES).map(([name, def]) => [def.chart, name]));
+  const features = Object.entries(FEATURES)
+    .filter(([, url]) => hasRoute(url))
+    .map(([name]) => name);
+  // Inside <script type="application/json">: only "<" could end the element early.
+  return JSON.stringify({ series, features }).replace(/</g, '\\u003c');
+}
+
+/** Serves the live UI at `/` and its static files under `/ui/` and `/vendor/`. */
+export const uiRoutes: FastifyPluginCallback = (app, _opts, done) => {
+  const { index, byPath } = loadAssets();
+  const template = index.body.toString('utf8');
+
+  app.get('/', (_req, reply) => {
+    // Decided per request so routes registered after this plugin count too,
+    // and the page never probes for an absent route (a 404 is a console error).
+    const config = pageConfig((url) => app.hasRoute({ method: 'GET', url }));
+    return reply
+      .type(index.type)
+      .header('cache-control', 'no-cache')
+      .send(template.replace('%CONFIG%', config));
+  });
+
+  for (const [path, asset] of byPath) {
+    app.get(path, (_req, reply) =>
+      reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body),
+    );
+  }
+  done();
+};

@@ -1,0 +1,120 @@
+// Fleet view: every service and instance, worst event-loop delay p99 first.
+
+/* global uPlot */
+
+import { SeriesBuffer } from './api.js';
+import { Chart } from './chart.js';
+import { ago, bytes, count, ms, pct, severity } from './format.js';
+import { esc, instanceHref, panel } from './html.js';
+
+/** Lines in the fleet chart: beyond this it stops being readable. */
+const MAX_LINES = 8;
+
+export class FleetView {
+  constructor(root, names) {
+    this.names = names;
+    root.innerHTML = `
+      <h1>Fleet</h1>
+      <p class="sub" id="fleet-sub"></p>
+      <div id="fleet-body"></div>
+      <div class="grid" id="fleet-chart" hidden>
+        ${panel('fleet-p99', 'Event-loop delay p99 by instance', 'per export interval', 'wide')}
+      </div>`;
+    this.sub = root.querySelector('#fleet-sub');
+    this.body = root.querySelector('#fleet-body');
+    this.chartBox = root.querySelector('#fleet-chart');
+    this.chart = new Chart(root.querySelector('[data-chart="fleet-p99"]'), {
+      id: 'fleet-p99',
+      format: ms,
+      minTop: 0.02,
+      height: 240,
+      spanGaps: true,
+    });
+    this.buffers = new Map();
+  }
+
+  async update(data, rangeMs) {
+    const all = data.services.flatMap((s) => s.instances);
+    const live = all.filter((i) => i.state === 'live').length;
+    this.sub.textContent = `${data.services.length} service${data.services.length === 1 ? '' : 's'} · ${all.length} instance${all.length === 1 ? '' : 's'} · ${live} live — ranked by event-loop delay p99 over the last ${Math.round(data.rankWindowMs / 1000)} s`;
+    this.body.innerHTML = all.length ? data.services.map((s) => service(s, data)).join('') : EMPTY;
+    this.chartBox.hidden = all.length === 0;
+    await this.updateChart(all, rangeMs);
+  }
+
+  async updateChart(all, rangeMs) {
+    // Several services may reuse an instance id: then the legend names the job too.
+    const label =
+      new Set(all.map((i) => i.job)).size > 1 ? (i) => `${i.job} ${i.instance}` : (i) => i.instance;
+    // The worst few, in a stable order so each keeps its colour while the ranking moves.
+    const shown = all
+      .filter((i) => i.state === 'live')
+      .slice(0, MAX_LINES)
+      .sort((a, b) => label(a).localeCompare(label(b)));
+    const buffers = shown.map((i) => {
+      const key = `${i.job}\n${i.instance}`;
+      if (!this.buffers.has(key))
+        this.buffers.set(key, new SeriesBuffer(i.job, i.instance, this.names.loopDelay));
+      return this.buffers.get(key);
+    });
+    await Promise.all(buffers.map((b) => b.refresh(rangeMs)));
+    // Instances export at their own instants: uPlot.join aligns them on one time axis.
+    const tables = buffers.map((b) => [
+      b.t,
+      b.columns.find((c) => c.name === 'p99')?.values ?? b.t.map(() => null),
+    ]);
+    const joined = tables.length ? uPlot.join(tables) : [[]];
+    const [t, ...ys] = joined;
+    this.chart.update(
+      t,
+      ys.map((values, i) => ({ name: label(shown[i]), values })),
+      rangeMs,
+    );
+  }
+
+  destroy() {
+    this.chart.destroy();
+  }
+}
+
+const EMPTY = `
+  <div class="panel empty">
+    <p>No agent has reported yet. Start a Node.js service with the agent pointed at this collector:</p>
+    <code>OTEL_EXPORTER_OTLP_ENDPOINT=${esc(location.origin)} node --import @loopscope/agent/register app.js</code>
+  </div>`;
+
+function service(s, data) {
+  const rows = s.instances.map((i, n) => row(i, n, data)).join('');
+  return `
+    <section class="panel service">
+      <header>
+        <h2>${esc(s.job)}</h2>
+        <span class="hint">service p99 ${ms(s.loopDelayP99)} (all instances' histograms merged)</span>
+      </header>
+      <table>
+        <thead><tr>
+          <th class="rank">#</th><th>instance</th>
+          <th>loop delay p99</th><th>max</th><th>utilization</th>
+          <th class="hide-narrow">pool queue p99</th><th class="hide-narrow">active handles</th>
+          <th class="hide-narrow">heap</th><th>last seen</th>
+        </tr></thead>
+        <tbody>${rows}</tbody>
+      </table>
+    </section>`;
+}
+
+function row(i, n, data) {
+  const heapShare = i.heapUsed != null && i.heapLimit ? i.heapUsed / i.heapLimit : null;
+  return `
+    <tr tabindex="0" data-href="${esc(instanceHref(i.job, i.instance))}" data-instance="${esc(i.instance)}" data-p99="${i.loopDelayP99 ?? ''}">
+      <td class="rank">${n + 1}</td>
+      <td><span class="dot ${i.state}" title="${i.state}"></span> <span class="inst">${esc(i.instance)}</span></td>
+      <td><span class="sev ${severity(i.loopDelayP99)}">${ms(i.loopDelayP99)}</span></td>
+      <td>${ms(i.loopDelayMax)}</td>
+      <td>${pct(i.utilization)}<span class="bar"><span style="width:${Math.min(100, (i.utilization ?? 0) * 100).toFixed(0)}%"></span></span></td>
+      <td class="hide-narrow">${ms(i.threadpoolQueueDelayP99)}</td>
+      <td class="hide-narrow">${count(i.activeResources)}</td>
+      <td class="hide-narrow">${bytes(i.heapUsed)}${heapShare == null ? '' : ` <span class="muted">(${pct(heapShare)})</span>`}</td>
+      <td class="muted">${ago(data.now - i.lastSeenMs)}</td>
+    </tr>`;
+}

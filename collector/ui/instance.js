@@ -1,0 +1,135 @@
+// Instance view: every signal of one instance over time, plus its blocking stacks when the collector has them.
+
+import * as api from './api.js';
+import { BlocksPanel } from './blocks.js';
+import { Chart } from './chart.js';
+import { bytes, count, ms, pct, severity } from './format.js';
+import { esc, panel } from './html.js';
+
+/** The charts, in reading order: metric = the API's series name, resolved from the metric names the page was given. */
+const CHARTS = [
+  {
+    id: 'loop-delay',
+    key: 'loopDelay',
+    title: 'Event-loop delay',
+    hint: 'p50 / p99 / max per export interval',
+    format: ms,
+    minTop: 0.02,
+  },
+  {
+    id: 'loop-utilization',
+    key: 'utilization',
+    title: 'Event-loop utilization',
+    hint: 'share of time the loop was busy',
+    format: pct,
+    fixedTop: 1,
+    fill: true,
+  },
+  {
+    id: 'pool-delay',
+    key: 'poolDelay',
+    title: 'Thread-pool queue delay',
+    hint: 'round trip of a probe task through libuv’s pool',
+    format: ms,
+    minTop: 0.005,
+  },
+  {
+    id: 'pool-pending',
+    key: 'pending',
+    title: 'Thread-pool requests in flight',
+    hint: 'by type',
+    format: count,
+    minTop: 4,
+  },
+  {
+    id: 'resources',
+    key: 'resources',
+    title: 'Active handles and requests',
+    hint: 'by type: what keeps the loop alive',
+    format: count,
+    minTop: 4,
+  },
+  {
+    id: 'gc',
+    key: 'gc',
+    title: 'GC pauses',
+    hint: 'total pause time and longest pause per interval',
+    format: ms,
+    minTop: 0.005,
+  },
+  {
+    id: 'heap',
+    key: 'heap',
+    title: 'Heap',
+    hint: 'used vs limit (dashed, when near)',
+    format: bytes,
+    fill: true,
+    ignoreForScale: ['limit'],
+  },
+];
+
+export class InstanceView {
+  constructor(root, job, instance, names) {
+    Object.assign(this, { job, instance });
+    root.innerHTML = `
+      <h1 class="inst">${esc(instance)}</h1>
+      <p class="sub" id="inst-sub">${esc(job)}</p>
+      <div class="tiles" id="tiles"></div>
+      <div class="grid">
+        ${CHARTS.map((c, i) => panel(c.id, c.title, c.hint, i === 0 ? 'wide' : '')).join('')}
+        <section class="panel wide stacks" id="blocks" hidden></section>
+      </div>`;
+    this.sub = root.querySelector('#inst-sub');
+    this.tiles = root.querySelector('#tiles');
+    this.charts = CHARTS.map((c) => ({
+      chart: new Chart(root.querySelector(`[data-chart="${c.id}"]`), {
+        ...c,
+        height: c.id === 'loop-delay' ? 240 : 190,
+      }),
+      buffer: new api.SeriesBuffer(job, instance, names[c.key]),
+    }));
+    this.blocks = api.features.has('blocks')
+      ? new BlocksPanel(root.querySelector('#blocks'), job, instance)
+      : undefined;
+  }
+
+  async update(data, rangeMs) {
+    const summary = data.services
+      .flatMap((s) => s.instances)
+      .find((i) => i.job === this.job && i.instance === this.instance);
+    if (!summary) {
+      this.sub.textContent = `${this.job} · no export in the last ${data.windowMs / 60_000} min`;
+      return;
+    }
+    this.sub.innerHTML = `${esc(this.job)} · <span class="dot ${summary.state}"></span> ${summary.state}${summary.intervalMs ? ` · exports every ${(summary.intervalMs / 1000).toFixed(summary.intervalMs < 10_000 ? 1 : 0)} s` : ''}`;
+    this.tiles.innerHTML = tiles(summary, data);
+    await Promise.all([
+      ...this.charts.map(async ({ chart, buffer }) => {
+        await buffer.refresh(rangeMs);
+        chart.update(buffer.t, buffer.columns, rangeMs);
+      }),
+      this.blocks?.update(),
+    ]);
+  }
+
+  destroy() {
+    for (const { chart } of this.charts) chart.destroy();
+  }
+}
+
+function tiles(i, data) {
+  const window = `${Math.round(data.rankWindowMs / 1000)} s`;
+  const tile = (label, value, cls = '') => `
+    <div class="tile"><div class="label">${esc(label)}</div><div class="value ${cls}">${value}</div></div>`;
+  return [
+    tile(`loop delay p99 (${window})`, ms(i.loopDelayP99), `sev ${severity(i.loopDelayP99)}`),
+    tile(`loop delay max (${window})`, ms(i.loopDelayMax)),
+    tile('utilization', pct(i.utilization)),
+    tile(`pool queue p99 (${window})`, ms(i.threadpoolQueueDelayP99)),
+    tile('active handles', count(i.activeResources)),
+    tile(
+      'heap used',
+      `${bytes(i.heapUsed)}${i.heapLimit ? ` <span class="muted">/ ${bytes(i.heapLimit)}</span>` : ''}`,
+    ),
+  ].join('');
+}
