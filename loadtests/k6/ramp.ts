@@ -1,0 +1,45 @@
+/**
+ * Ramp to the break point: the arrival rate climbs until p95/p99 breach their
+ * thresholds, which abort the run (abortOnFail). The last rate reached before
+ * the abort is the service's capacity; the analysis shows which resource gave
+ * out first.
+ *
+ *   k6 run -e BASE_URL=http://127.0.0.1:3000 -e MAX_RATE=800 loadtests/k6/ramp.ts
+ */
+import exec from 'k6/execution';
+import { env, envNumber, rate } from './lib/config.ts';
+import { buildOptions } from './lib/options.ts';
+import { hit } from './lib/requests.ts';
+import { summaryWriter } from './lib/summary.ts';
+
+const MAX_RATE = envNumber('MAX_RATE', 400);
+const RAMP = env('RAMP', '3m');
+
+export const options = buildOptions({
+  script: 'ramp',
+  abortOnLatency: true,
+  // Dropped iterations are the expected symptom past the break point.
+  maxDropped: Number.MAX_SAFE_INTEGER,
+  scenarios: {
+    ramp: {
+      executor: 'ramping-arrival-rate',
+      exec: 'mixed',
+      startRate: rate(10),
+      timeUnit: '1s',
+      preAllocatedVUs: 50,
+      maxVUs: 500,
+      stages: [
+        { target: rate(50), duration: '30s' },
+        { target: rate(MAX_RATE), duration: RAMP },
+      ],
+    },
+  },
+});
+
+/** Mostly the fast endpoint, every tenth iteration a file read. */
+export function mixed(): void {
+  if (exec.scenario.iterationInTest % 10 === 0) hit('fs', '/fs');
+  else hit('ok', '/ok');
+}
+
+export const handleSummary = summaryWriter('ramp');

@@ -1,0 +1,154 @@
+import { stat } from 'node:fs/promises';
+import { K6 } from '../k6/builtin.js';
+import { readResults } from '../k6/read.js';
+import type { ProgressFn } from '../k6/sink.js';
+import { SIGNALS, type ServerData, type ServerSource, type SignalKey } from '../server/source.js';
+import type { ClientBucket } from '../stats/client.js';
+import { joinTimeline, type Row } from './join.js';
+import type { Report } from './report.js';
+import { analyseRows, type VerdictOptions } from './verdict.js';
+
+export interface AnalyzeOptions {
+  file: string;
+  latencyMetric?: string;
+  server?: ServerSource;
+  job?: string;
+  instance?: string;
+  /** Overrides of the run's window, ms since the epoch (summary files carry no times). */
+  fromMs?: number;
+  toMs?: number;
+  onProgress?: ProgressFn;
+  verdict?: Partial<VerdictOptions>;
+  maxBuckets?: number;
+}
+
+/** Summary inputs have no timeline: one row per server step, each with the run's overall numbers. */
+function flatClient(
+  fromMs: number,
+  toMs: number,
+  stepMs: number,
+  p95: number | undefined,
+  rps: number,
+): ClientBucket[] {
+  const out: ClientBucket[] = [];
+  const latency =
+    p95 === undefined
+      ? null
+      : { count: 1, avg: p95, min: p95, p50: p95, p90: p95, p95, p99: p95, max: p95 };
+  for (let t = Math.floor(fromMs / stepMs) * stepMs; t < toMs; t += stepMs)
+    out.push({
+      t,
+      requests: rps * (stepMs / 1000),
+      rps,
+      errors: 0,
+      dropped: 0,
+      iterations: 0,
+      vus: 0,
+      latency,
+    });
+  return out;
+}
+
+const peaks = (rows: readonly Row[]) =>
+  Object.fromEntries(
+    SIGNALS.map((k) => [
+      k,
+      rows.reduce<number | null>(
+        (m, r) => (r.server[k] === null ? m : Math.max(m ?? -Infinity, r.server[k])),
+        null,
+      ),
+    ]),
+  ) as Record<SignalKey, number | null>;
+
+/** Reads a k6 results file, fetches the server's side of the run, joins them and judges. */
+export async function analyze(o: AnalyzeOptions): Promise<Report> {
+  const client = await readResults(o.file, {
+    latencyMetric: o.latencyMetric,
+    onProgress: o.onProgress,
+    maxBuckets: o.maxBuckets,
+  });
+  const warnings = [...client.summary.warnings];
+  const from = o.fromMs ?? client.startMs;
+  const to = o.toMs ?? client.endMs;
+  const window = from !== undefined && to !== undefined ? { from, to } : null;
+  const summaryOnly = client.resolutionMs === null;
+
+  let server: ServerData | null = null;
+  let stepMs = client.resolutionMs ?? 1000;
+  if (o.server) {
+    if (!o.job) throw new Error('a server source needs a job');
+    if (!window) {
+      warnings.push(
+        `${client.format} files carry no start and end time: pass --from and --to to join server data; server data skipped`,
+      );
+    } else {
+      if (summaryOnly)
+        stepMs = Math.max(1000, Math.ceil((window.to - window.from) / 300 / 1000) * 1000);
+      server = await o.server.fetch({
+        job: o.job,
+        ...(o.instance ? { instance: o.instance } : {}),
+        fromMs: window.from - stepMs,
+        toMs: window.to + stepMs,
+        stepMs,
+      });
+      warnings.push(...server.warnings);
+    }
+  }
+
+  let buckets = client.timeline;
+  if (summaryOnly && window && server) {
+    buckets = flatClient(
+      window.from,
+      window.to,
+      stepMs,
+      client.overall.latency?.p95 ?? undefined,
+      client.overall.rps,
+    );
+    warnings.push(
+      'summary input: no per-second client data, so each bucket is judged against the run’s overall p95',
+    );
+  }
+  // Within the window only: a --from/--to narrower than the file selects a phase.
+  if (o.fromMs !== undefined || o.toMs !== undefined)
+    buckets = buckets.filter((b) => b.t + stepMs > (from ?? -Infinity) && b.t < (to ?? Infinity));
+  const rows = joinTimeline(buckets, stepMs, server);
+  const analysis = analyseRows(rows, o.verdict);
+  const dropped = client.summary.metrics.find((m) => m.name === K6.dropped)?.values.count ?? 0;
+  const thresholdsPassed =
+    client.summary.passed ??
+    (client.summary.thresholds.length > 0
+      ? client.summary.thresholds.every((t) => t.passed)
+      : null);
+  const bytes = (await stat(o.file)).size;
+  return {
+    tool: 'loopscope-analyze',
+    schemaVersion: 1,
+    generatedAt: new Date().toISOString(),
+    input: { file: o.file, format: client.format, bytes },
+    latencyMetric: client.latencyMetric,
+    window,
+    resolutionMs: rows.length > 0 ? stepMs : null,
+    overall: { ...client.overall, dropped },
+    byScenario: client.byScenario,
+    byName: client.byName,
+    thresholds: client.summary.thresholds,
+    thresholdsPassed,
+    checks: client.summary.checks,
+    metrics: client.summary.metrics,
+    timeline: rows,
+    server: server
+      ? {
+          source: server.source,
+          url: server.url,
+          job: server.job,
+          instances: server.instances,
+          ...(server.rateWindow ? { rateWindow: server.rateWindow } : {}),
+          peaks: peaks(rows),
+        }
+      : null,
+    analysis,
+    blockingStacks: server?.blockingStacks ?? [],
+    baseline: null,
+    warnings,
+  };
+}

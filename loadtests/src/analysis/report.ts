@@ -1,0 +1,45 @@
+import type { CheckResult, InputFormat, SummaryMetric, ThresholdResult } from '../k6/model.js';
+import type { BlockingStack, ServerData, SignalKey } from '../server/source.js';
+import type { GroupStats } from '../stats/client.js';
+import type { Analysis } from './verdict.js';
+import type { Row } from './join.js';
+import type { BaselineComparison } from './baseline.js';
+
+/** The analysis of one run: what `--json` writes and every other format renders. */
+export interface Report {
+  tool: 'loopscope-analyze';
+  schemaVersion: 1;
+  generatedAt: string;
+  input: { file: string; format: InputFormat; bytes: number };
+  latencyMetric: string;
+  /** The run's time window, ms since the epoch. */
+  window: { from: number; to: number } | null;
+  /** Width of a timeline bucket in ms; null for summary inputs. */
+  resolutionMs: number | null;
+  overall: GroupStats & { dropped: number };
+  byScenario: GroupStats[];
+  byName: GroupStats[];
+  thresholds: ThresholdResult[];
+  /** All thresholds passed (k6's own verdict for machine-readable summaries); null when none are known. */
+  thresholdsPassed: boolean | null;
+  checks: CheckResult[];
+  metrics: SummaryMetric[];
+  timeline: Row[];
+  server:
+    | (Omit<ServerData, 'signals' | 'blockingStacks' | 'warnings'> & {
+        peaks: Record<SignalKey, number | null>;
+      })
+    | null;
+  analysis: Analysis;
+  blockingStacks: BlockingStack[];
+  baseline: BaselineComparison | null;
+  warnings: string[];
+}
+
+export function isReport(doc: unknown): doc is Report {
+  return (
+    typeof doc === 'object' &&
+    doc !== null &&
+    (doc as { tool?: unknown }).tool === 'loopscope-analyze'
+  );
+}

@@ -1,0 +1,212 @@
+import type { Report } from '../analysis/report.js';
+import { SIGNAL_INFO, SIGNALS, type SignalKey } from '../server/source.js';
+import type { GroupStats } from '../stats/client.js';
+import { clock, ms, num, pct, signed } from './units.js';
+
+/**
+ * The report's tables as rows of plain strings, shared by the Markdown and
+ * HTML renderers so both always show the same numbers.
+ */
+export interface Table {
+  title: string;
+  head: string[];
+  rows: string[][];
+}
+
+export const BOTTLENECK_TITLE: Record<Report['analysis']['verdict']['bottleneck'], string> = {
+  'event-loop': 'event-loop blocking',
+  'thread-pool': 'thread-pool saturation',
+  neither: 'neither',
+  unknown: 'unknown',
+};
+
+export function duration(msValue: number): string {
+  const s = msValue / 1000;
+  if (s < 120) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - m * 60)} s`;
+}
+
+export function runTable(r: Report): Table {
+  const o = r.overall;
+  const l = o.latency;
+  const rows: string[][] = [
+    ['input', `${r.input.file} (${r.input.format}, ${num(r.input.bytes / 1e6, 1)} MB)`],
+    [
+      'window',
+      r.window
+        ? `${new Date(r.window.from).toISOString()} – ${clock(r.window.to)} (${duration(r.window.to - r.window.from)})`
+        : 'unknown (the input carries no times)',
+    ],
+    [
+      'requests',
+      `${num(o.requests, 0)} (${num(o.rps, 1)}/s), ${num(o.errors, 0)} errors (${pct(o.errorRate, 2)}), ${num(o.dropped, 0)} dropped iterations`,
+    ],
+    [
+      `latency (${r.latencyMetric})`,
+      l
+        ? `p50 ${ms(l.p50)} · p90 ${ms(l.p90)} · p95 ${ms(l.p95)} · p99 ${ms(l.p99)} · max ${ms(l.max)}`
+        : 'no samples',
+    ],
+    [
+      'resolution',
+      r.resolutionMs === null
+        ? 'no timeline (summary input or no requests)'
+        : `${r.resolutionMs / 1000} s buckets`,
+    ],
+  ];
+  if (r.server)
+    rows.push([
+      'server data',
+      `${r.server.source} ${r.server.url}, job ${r.server.job}, ${r.server.instances.length} instance(s)${r.server.rateWindow ? `, rate window ${r.server.rateWindow}` : ''}`,
+    ]);
+  if (r.thresholdsPassed !== null)
+    rows.push(['k6 thresholds', r.thresholdsPassed ? 'all passed' : 'FAILED']);
+  return { title: 'Run', head: ['', ''], rows };
+}
+
+export function thresholdTable(r: Report): Table {
+  return {
+    title: 'Thresholds',
+    head: ['metric', 'threshold', 'result', 'from'],
+    rows: r.thresholds.map((t) => [
+      t.metric,
+      t.expression,
+      t.passed ? 'pass' : 'FAIL',
+      t.source === 'k6' ? 'k6' : 'evaluated from samples',
+    ]),
+  };
+}
+
+function groupRows(groups: readonly GroupStats[]): string[][] {
+  return groups.map((g) => [
+    g.key,
+    num(g.requests, 0),
+    num(g.rps, 1),
+    `${num(g.errors, 0)} (${pct(g.errorRate, 1)})`,
+    ms(g.latency?.p50),
+    ms(g.latency?.p95),
+    ms(g.latency?.p99),
+    ms(g.latency?.max),
+  ]);
+}
+
+const GROUP_HEAD = ['requests', 'rate /s', 'errors', 'p50', 'p95', 'p99', 'max'];
+
+export function scenarioTable(r: Report): Table {
+  return { title: 'By scenario', head: ['scenario', ...GROUP_HEAD], rows: groupRows(r.byScenario) };
+}
+
+export function nameTable(r: Report): Table {
+  return { title: 'By request name', head: ['name', ...GROUP_HEAD], rows: groupRows(r.byName) };
+}
+
+function signalValue(k: SignalKey, v: number | null): string {
+  const unit = SIGNAL_INFO[k].unit;
+  return unit === 'ms' ? ms(v) : unit === 'ratio' ? pct(v, 0) : num(v, 0);
+}
+
+export function serverTable(r: Report): Table {
+  const corr = new Map(r.analysis.correlations.map((c) => [c.signal, c]));
+  return {
+    title: 'Server signals',
+    head: ['signal', 'peak in the run', `correlation with client p95 (r, buckets)`],
+    rows: SIGNALS.map((k) => {
+      const c = corr.get(k);
+      return [
+        SIGNAL_INFO[k].label,
+        signalValue(k, r.server?.peaks[k] ?? null),
+        c && c.r !== null ? `${num(c.r, 2)} (${c.n})` : '–',
+      ];
+    }),
+  };
+}
+
+/** The timeline folded into at most `maxRows` segments, each showing its worst values. */
+export function timelineTable(r: Report, maxRows = 24): Table {
+  const rows = r.timeline;
+  const per = Math.max(1, Math.ceil(rows.length / maxRows));
+  const out: string[][] = [];
+  for (let i = 0; i < rows.length; i += per) {
+    const seg = rows.slice(i, i + per);
+    const worst = (pick: (x: (typeof seg)[number]) => number | null) =>
+      seg.reduce<number | null>(
+        (m, x) => (pick(x) === null ? m : Math.max(m ?? -Infinity, pick(x) as number)),
+        null,
+      );
+    const req = seg.reduce((s, x) => s + x.requests, 0);
+    const secs = (seg.length * (r.resolutionMs ?? 1000)) / 1000;
+    out.push([
+      clock(seg[0]?.t ?? 0),
+      num(req / secs, 1),
+      num(
+        seg.reduce((s, x) => s + x.errors, 0),
+        0,
+      ),
+      num(
+        seg.reduce((s, x) => s + x.dropped, 0),
+        0,
+      ),
+      ms(worst((x) => x.p95)),
+      ms(worst((x) => x.p99)),
+      ms(worst((x) => x.server.loopDelayP99)),
+      ms(worst((x) => x.server.loopDelayMax)),
+      pct(
+        worst((x) => x.server.utilization),
+        0,
+      ),
+      ms(worst((x) => x.server.poolDelayP99)),
+      num(
+        worst((x) => x.server.activeResources),
+        0,
+      ),
+    ]);
+  }
+  return {
+    title: `Timeline${per > 1 ? ` (${per} buckets per row, worst value shown)` : ''}`,
+    head: [
+      'time (UTC)',
+      'req/s',
+      'errors',
+      'dropped',
+      'p95',
+      'p99',
+      'loop p99',
+      'loop max',
+      'loop util.',
+      'pool p99',
+      'resources',
+    ],
+    rows: out,
+  };
+}
+
+export function stacksTable(r: Report): Table {
+  return {
+    title: 'Top blocking stacks during the run',
+    head: ['stalls', 'total blocked', 'longest', 'stack (top frames)'],
+    rows: r.blockingStacks.map((s) => [
+      num(s.count, 0),
+      ms(s.totalMs),
+      ms(s.maxMs),
+      s.frames.slice(0, 3).join(' ← '),
+    ]),
+  };
+}
+
+export function baselineTable(r: Report): Table | null {
+  const b = r.baseline;
+  if (!b) return null;
+  return {
+    title: `Against baseline ${b.file}`,
+    head: ['gate', 'baseline', 'current', 'change', 'allowed', 'result'],
+    rows: b.results.map((g) => [
+      g.key === g.label ? g.key : `${g.key}: ${g.label}`,
+      num(g.baseline, 3),
+      num(g.current, 3),
+      signed(g.changePct),
+      `${g.allowedPct}%`,
+      g.regressed ? 'REGRESSION' : 'ok',
+    ]),
+  };
+}

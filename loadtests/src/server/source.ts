@@ -1,0 +1,76 @@
+/**
+ * Server-side data for a run's time window: the target's event loop and
+ * thread pool, from Prometheus or from the loopscope collector. Both
+ * implementations return the same signals, in the same units, so the
+ * analysis never knows which one answered.
+ */
+
+/** A timestamped value; `t` in ms since the epoch. */
+export interface Point {
+  t: number;
+  v: number;
+}
+
+export const SIGNALS = [
+  'loopDelayP99',
+  'loopDelayMax',
+  'utilization',
+  'poolDelayP99',
+  'activeResources',
+  'poolPending',
+] as const;
+export type SignalKey = (typeof SIGNALS)[number];
+
+/** What each signal is, for the reports. Delays are in milliseconds. */
+export const SIGNAL_INFO: Readonly<
+  Record<SignalKey, { label: string; unit: 'ms' | 'ratio' | 'count' }>
+> = {
+  loopDelayP99: { label: 'event-loop delay p99', unit: 'ms' },
+  loopDelayMax: { label: 'event-loop delay max', unit: 'ms' },
+  utilization: { label: 'event-loop utilization', unit: 'ratio' },
+  poolDelayP99: { label: 'thread-pool queue delay p99', unit: 'ms' },
+  activeResources: { label: 'active resources', unit: 'count' },
+  poolPending: { label: 'thread-pool pending requests', unit: 'count' },
+};
+
+/** A JavaScript stack that blocked the loop during the run (collector with blocked-loop capture). */
+export interface BlockingStack {
+  fingerprint: string;
+  count: number;
+  totalMs: number;
+  maxMs: number;
+  frames: string[];
+  instance?: string;
+}
+
+export interface ServerData {
+  source: 'prometheus' | 'collector';
+  url: string;
+  job: string;
+  instances: string[];
+  /** Each signal over the window; several instances are folded to the worst one per time by the analysis. */
+  signals: Record<SignalKey, Point[]>;
+  blockingStacks?: BlockingStack[];
+  /** The rate()/quantile window Prometheus computed over. */
+  rateWindow?: string;
+  warnings: string[];
+}
+
+export interface ServerQuery {
+  job: string;
+  instance?: string;
+  fromMs: number;
+  toMs: number;
+  /** Resolution wanted, usually the client timeline's bucket width. */
+  stepMs: number;
+}
+
+export interface ServerSource {
+  readonly kind: ServerData['source'];
+  readonly url: string;
+  fetch(q: ServerQuery): Promise<ServerData>;
+}
+
+export function emptySignals(): Record<SignalKey, Point[]> {
+  return Object.fromEntries(SIGNALS.map((k) => [k, []])) as unknown as Record<SignalKey, Point[]>;
+}
