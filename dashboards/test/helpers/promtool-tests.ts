@@ -8,6 +8,7 @@
  */
 import { stringify } from 'yaml';
 import { alertingRules, type AlertName } from '../../src/rules/alerts.js';
+import { recordingRules } from '../../src/rules/recording.js';
 import { COLLECTOR, LABEL, LOOP_STATE_ACTIVE, PROM, bucket } from '../../src/metrics.js';
 import { durationSeconds, type GenerateOptions } from '../../src/options.js';
 
@@ -173,7 +174,9 @@ function cases(o: GenerateOptions): Case[] {
       alert: 'LoopCollectorDroppingData',
       start: 60,
       input: [
-        series(COLLECTOR.droppedPoints, collectorBad, ramp(0, (o.collectorDropRate + 1) * 120)),
+        // rate()[5m] of a counter from 0 reads increase/300 s after one
+        // minute: this stays above the threshold from the first evaluation.
+        series(COLLECTOR.droppedPoints, collectorBad, ramp(0, (o.collectorDropRate + 1) * 600)),
         series(COLLECTOR.droppedPoints, collectorGood, ramp(0, 0)),
       ],
       fires: collectorBad,
@@ -216,7 +219,12 @@ export function promtoolTests(o: GenerateOptions, ruleFiles: readonly string[]):
       ],
     };
   });
-  return stringify({ rule_files: ruleFiles, evaluation_interval: '1m', tests }, { lineWidth: 0 });
+  // Recording rules first at every step, so alerts never read the previous step's value.
+  const group_eval_order = [recordingRules().name, alertingRules(o).name];
+  return stringify(
+    { rule_files: ruleFiles, evaluation_interval: '1m', group_eval_order, tests },
+    { lineWidth: 0 },
+  );
 }
 
 /** Alerts the builder covers (the test asserts this is every generated alert). */
