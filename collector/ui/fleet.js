@@ -17,7 +17,7 @@ export class FleetView {
       <h1>Fleet</h1>
       <p class="sub" id="fleet-sub"></p>
       <div id="fleet-body"></div>
-      <div class="grid" id="fleet-chart" hidden>
+      <div class="grid fleet-chart" id="fleet-chart" hidden>
         ${panel('fleet-p99', 'Event-loop delay p99 by instance', 'per export interval', 'wide')}
       </div>`;
     this.sub = root.querySelector('#fleet-sub');
