@@ -1,7 +1,7 @@
 import type { Attributes, DecodedMetric, ExportListener, Sender } from '../otlp/model.js';
 import { HistogramDeltas } from './delta.js';
 import { historyOptions, type HistoryOptions } from './options.js';
-import { mergeBuckets, quantile, type Buckets } from './quantile.js';
+import { mergeBuckets, quantile, sameBounds, type Buckets } from './quantile.js';
 import { Ring } from './ring.js';
 import { deriveSample, type Sample } from './sample.js';
 
@@ -20,7 +20,7 @@ export interface InstanceSummary {
   readonly loopDelayP99: number | null;
   readonly loopDelayMax: number | null;
   readonly threadpoolQueueDelayP99: number | null;
-  /** Latest values. */
+  /** Latest values within the rank window. */
   readonly utilization: number | null;
   readonly activeResources: number | null;
   readonly heapUsed: number | null;
@@ -34,8 +34,18 @@ export interface ServiceSummary {
   readonly instances: readonly InstanceSummary[];
 }
 
+/**
+ * Loop-delay histograms are only needed over the rank window; keeping them
+ * for every sample would triple the memory per sample. This many intervals
+ * cover a one-minute window at a 0.5 s export interval.
+ */
+const RECENT_HISTOGRAMS = 120;
+
 class InstanceHistory {
   readonly samples: Ring<Sample>;
+  readonly recentLoop = new Ring<{ readonly t: number; readonly buckets: Buckets }>(
+    RECENT_HISTOGRAMS,
+  );
   readonly deltas = new HistogramDeltas();
   lastSeenMs = 0;
 
@@ -129,9 +139,17 @@ export class History {
     }
     history.sender = sender;
     history.lastSeenMs = t;
-    const previous = history.samples.last()?.loopBuckets?.bounds;
-    history.samples.push(deriveSample(t, metrics, history.deltas, previous));
+    const { sample, loopBuckets } = deriveSample(t, metrics, history.deltas);
+    history.samples.push(sample);
     history.samples.dropWhile((s) => s.t < t - this.options.windowMs);
+    if (loopBuckets) {
+      // Consecutive histograms of one sender share their bounds array: one copy, not one per interval.
+      const previous = history.recentLoop.last()?.buckets.bounds;
+      const bounds =
+        previous && sameBounds(previous, loopBuckets.bounds) ? previous : loopBuckets.bounds;
+      history.recentLoop.push({ t, buckets: { bounds, counts: loopBuckets.counts } });
+    }
+    history.recentLoop.dropWhile((h) => h.t < t - this.options.rankWindowMs);
   }
 
   /** Forgets instances silent for the whole window; at most once a second, ingest stays O(1). */
@@ -155,21 +173,18 @@ export class History {
     history: InstanceHistory,
     nowMs: number,
   ): { summary: InstanceSummary; buckets: Buckets[] } {
-    const all = [...history.samples];
-    const recent = all.filter((s) => s.t >= nowMs - this.options.rankWindowMs);
-    const buckets = recent.flatMap((s) => (s.loopBuckets ? [s.loopBuckets] : []));
+    const since = nowMs - this.options.rankWindowMs;
+    const buckets = [...history.recentLoop].filter((h) => h.t >= since).map((h) => h.buckets);
     const merged = mergeBuckets(buckets);
+    // Newest first, stopping at the rank window: the cost does not grow with the history.
+    const recent = takeWhile(history.samples.newestFirst(), (s) => s.t >= since);
+    const lastFew = takeWhile(history.samples.newestFirst(), (_s, i) => i < 11).reverse();
+    const latest = <K extends keyof Sample>(k: K): Sample[K] | null =>
+      recent.find((s) => s[k] !== null)?.[k] ?? null;
     const maxes = recent.flatMap((s) => (s.loopDelay?.max != null ? [s.loopDelay.max] : []));
     const poolP99s = recent.flatMap((s) => (s.poolDelay?.p99 != null ? [s.poolDelay.p99] : []));
-    const intervalMs = medianGap(all.slice(-11));
+    const intervalMs = medianGap(lastFew);
     const staleAfter = MISSED_EXPORTS_STALE * (intervalMs ?? UNKNOWN_INTERVAL_MS);
-    const latest = <K extends keyof Sample>(k: K): Sample[K] | null => {
-      for (let i = all.length - 1; i >= 0; i--) {
-        const value = all[i]?.[k];
-        if (value !== null && value !== undefined) return value;
-      }
-      return null;
-    };
     const resources = latest('resources');
     return {
       buckets,
@@ -179,7 +194,7 @@ export class History {
         state: nowMs - history.lastSeenMs <= staleAfter ? 'live' : 'stale',
         lastSeenMs: history.lastSeenMs,
         intervalMs,
-        points: all.length,
+        points: history.samples.size,
         attributes: history.sender.attributes,
         loopDelayP99:
           merged &&
@@ -194,6 +209,15 @@ export class History {
       },
     };
   }
+}
+
+function takeWhile<T>(items: Iterable<T>, keep: (item: T, index: number) => boolean): T[] {
+  const out: T[] = [];
+  for (const item of items) {
+    if (!keep(item, out.length)) break;
+    out.push(item);
+  }
+  return out;
 }
 
 function medianGap(samples: readonly Sample[]): number | null {

@@ -7,7 +7,7 @@ export interface HistoryOptions {
    * interval). An instance exporting faster keeps a shorter window.
    */
   readonly maxPointsPerInstance: number;
-  /** Instances tracked at once (default 500); the longest-silent one is dropped first. */
+  /** Instances tracked at once (default 200); the longest-silent one is dropped first. */
   readonly maxInstances: number;
   /** Window over which instances are ranked by loop-delay p99 (default 1 minute). */
   readonly rankWindowMs: number;
@@ -16,7 +16,7 @@ export interface HistoryOptions {
 export const DEFAULT_HISTORY: HistoryOptions = {
   windowMs: 15 * 60_000,
   maxPointsPerInstance: 900,
-  maxInstances: 500,
+  maxInstances: 200,
   rankWindowMs: 60_000,
 };
 

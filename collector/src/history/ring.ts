@@ -46,6 +46,12 @@ export class Ring<T> {
       : this.items[(this.start + this.length - 1) % this.capacity];
   }
 
+  /** Entries newest first. */
+  *newestFirst(): IterableIterator<T> {
+    for (let i = this.length - 1; i >= 0; i--)
+      yield this.items[(this.start + i) % this.capacity] as T;
+  }
+
   /** Entries oldest first. */
   *[Symbol.iterator](): IterableIterator<T> {
     for (let i = 0; i < this.length; i++) yield this.items[(this.start + i) % this.capacity] as T;

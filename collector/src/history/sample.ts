@@ -1,7 +1,7 @@
 import { ATTR, METRICS } from '@loopscope/agent/names';
 import type { Attributes, DecodedMetric, HistogramPoint } from '../otlp/model.js';
 import type { HistogramDelta, HistogramDeltas } from './delta.js';
-import { mergeBuckets, quantile, sameBounds, upperBound, type Buckets } from './quantile.js';
+import { mergeBuckets, quantile, upperBound, type Buckets } from './quantile.js';
 
 /** p50/p99/max of one interval of a delay histogram, in seconds. */
 export interface DelayStats {
@@ -19,8 +19,6 @@ export interface Sample {
   /** Collector receive time, ms since the epoch: one clock for every sender. */
   readonly t: number;
   readonly loopDelay: DelayStats | null;
-  /** This interval's loop-delay histogram, kept so a window's p99 can be computed exactly. */
-  readonly loopBuckets: Buckets | null;
   readonly utilization: number | null;
   readonly poolDelay: DelayStats | null;
   readonly pending: Readonly<Record<string, number>> | null;
@@ -89,30 +87,23 @@ function delayStats(parts: readonly HistogramDelta[]): DelayStats | null {
 }
 
 /**
- * Derives one Sample from one export of one instance. `bounds` is the last
- * sample's loop-delay bounds, reused so that 900 samples share one array.
+ * Derives one Sample from one export of one instance, and the interval's
+ * loop-delay histogram (kept apart, for a short while, so a window's p99 can
+ * be computed exactly).
  */
 export function deriveSample(
   t: number,
   metrics: readonly DecodedMetric[],
   state: HistogramDeltas,
-  previousBounds: readonly number[] | undefined,
-): Sample {
+): { sample: Sample; loopBuckets: Buckets | null } {
   const m = byName(metrics);
   const loop = deltas(m.get(METRICS.eventloopDelay.name), state);
-  const loopMerged = mergeBuckets(loop);
+  const loopBuckets = mergeBuckets(loop);
   const gcMetric = m.get(METRICS.gcDuration.name);
   const gc = deltas(gcMetric, state);
-  return {
+  const sample: Sample = {
     t,
     loopDelay: delayStats(loop),
-    loopBuckets: loopMerged && {
-      bounds:
-        previousBounds && sameBounds(previousBounds, loopMerged.bounds)
-          ? previousBounds
-          : loopMerged.bounds,
-      counts: loopMerged.counts,
-    },
     utilization: lastGauge(m.get(METRICS.eventloopUtilization.name)),
     poolDelay: delayStats(deltas(m.get(METRICS.threadpoolQueueDelay.name), state)),
     pending: gaugeByAttr(m.get(METRICS.threadpoolPending.name), ATTR.requestType),
@@ -123,5 +114,9 @@ export function deriveSample(
       : null,
     heapUsed: lastGauge(m.get(METRICS.heapUsed.name)),
     heapLimit: lastGauge(m.get(METRICS.heapLimit.name)),
+  };
+  return {
+    sample,
+    loopBuckets: loopBuckets && { bounds: loopBuckets.bounds, counts: loopBuckets.counts },
   };
 }
