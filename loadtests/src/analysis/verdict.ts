@@ -30,19 +30,37 @@ export interface Correlation {
   /** Pearson r between client latency p95 and the signal over buckets with both; null if too few. */
   r: number | null;
   n: number;
+  /**
+   * The strongest r with the server series shifted by up to three buckets
+   * (exports and scrapes report a little late): `lag` buckets later when > 0.
+   */
+  best: { lag: number; r: number } | null;
 }
 
+const MAX_LAG = 3;
+
 export interface VerdictOptions {
-  /** A server delay below this (ms) is noise, whatever its share. */
+  /** In slow buckets, a server delay below this (ms) is noise, whatever its share. */
   minImpactMs: number;
-  /** A server delay counts when it is at least this share of the bucket's client p95. */
+  /** In slow buckets, a server delay counts when it is at least this share of the bucket's client p95. */
   shareOfLatency: number;
-  /** A cause (or slowness) must show in at least this share of the judged buckets. */
+  /** Slowness, and a cause within it, must show in at least this share of the buckets. */
   minBucketShare: number;
-  /** Slow = p95 above max(baseline x factor, baseline + divergeMinMs). */
+  /** Slow = p95 above max(baseline x factor, baseline + divergeMinMs), two buckets in a row. */
   divergeFactor: number;
   divergeMinMs: number;
-  /** Utilization from which the loop counts as busy (evidence only). */
+  /**
+   * Without a divergence (a run slow from its first second, or a clean one)
+   * a cause must be stronger: a delay of at least `steadyMinImpactMs`, half
+   * of client p95, in half the buckets, and for the loop a utilization of at
+   * least `steadyUtilization` (a late timer on an idle loop is the machine
+   * not scheduling the process, not JavaScript blocking).
+   */
+  steadyMinImpactMs: number;
+  steadyShareOfLatency: number;
+  steadyBucketShare: number;
+  steadyUtilization: number;
+  /** Utilization from which the loop counts as busy (evidence). */
   busyUtilization: number;
 }
 
@@ -52,6 +70,10 @@ export const DEFAULT_VERDICT_OPTIONS: VerdictOptions = {
   minBucketShare: 0.2,
   divergeFactor: 2,
   divergeMinMs: 25,
+  steadyMinImpactMs: 50,
+  steadyShareOfLatency: 0.5,
+  steadyBucketShare: 0.5,
+  steadyUtilization: 0.3,
   busyUtilization: 0.9,
 };
 
@@ -76,20 +98,29 @@ const poolOnly = (r: Row) =>
     ? null
     : Math.max(0, r.server.poolDelayP99 - (r.server.loopDelayP99 ?? 0));
 
-function loopHit(r: Row, o: VerdictOptions): boolean {
-  const loop = r.server.loopDelayP99;
-  if (loop === null) return false;
-  return loop >= o.minImpactMs && loop >= o.shareOfLatency * (r.p95 ?? 0);
+interface Criteria {
+  minImpactMs: number;
+  share: number;
+  /** Least loop utilization for the loop to be blamed; 0 = not required. */
+  utilization: number;
 }
 
-function poolHit(r: Row, o: VerdictOptions): boolean {
+function loopHit(r: Row, c: Criteria): boolean {
+  const loop = r.server.loopDelayP99;
+  if (loop === null) return false;
+  const busy =
+    c.utilization === 0 || r.server.utilization === null || r.server.utilization >= c.utilization;
+  return loop >= c.minImpactMs && loop >= c.share * (r.p95 ?? 0) && busy;
+}
+
+function poolHit(r: Row, c: Criteria): boolean {
   const pool = poolOnly(r);
-  const loop = r.server.loopDelayP99 ?? 0;
   if (pool === null) return false;
   // Saturation shows as a pool wait well beyond the loop's own delay.
+  const loop = r.server.loopDelayP99 ?? 0;
   return (
-    pool >= o.minImpactMs &&
-    pool >= o.shareOfLatency * (r.p95 ?? 0) &&
+    pool >= c.minImpactMs &&
+    pool >= c.share * (r.p95 ?? 0) &&
     (r.server.poolDelayP99 ?? 0) >= 2 * loop
   );
 }
@@ -102,17 +133,47 @@ const maxOf = (rows: readonly Row[], pick: (r: Row) => number | null) =>
 
 function correlations(rows: readonly Row[]): Correlation[] {
   return CORRELATED.map((signal) => {
-    const xs: number[] = [];
-    const ys: number[] = [];
-    for (const r of rows) {
-      const v = r.server[signal];
-      if (r.p95 !== null && v !== null) {
-        xs.push(r.p95);
-        ys.push(v);
-      }
+    const at = (lag: number) => {
+      const xs: number[] = [];
+      const ys: number[] = [];
+      rows.forEach((r, i) => {
+        const v = rows[i + lag]?.server[signal] ?? null;
+        if (r.p95 !== null && v !== null) {
+          xs.push(r.p95);
+          ys.push(v);
+        }
+      });
+      return { r: pearson(xs, ys), n: xs.length };
+    };
+    const zero = at(0);
+    let best: Correlation['best'] = zero.r === null ? null : { lag: 0, r: zero.r };
+    for (let lag = -MAX_LAG; lag <= MAX_LAG; lag++) {
+      const { r } = at(lag);
+      if (r !== null && (best === null || r > best.r + 1e-9)) best = { lag, r };
     }
-    return { signal, r: pearson(xs, ys), n: xs.length };
+    return { signal, r: zero.r, n: zero.n, best };
   });
+}
+
+function correlationLine(
+  c: Correlation | undefined,
+  label: string,
+  widthMs: number,
+): string | undefined {
+  if (!c?.best) return undefined;
+  const { lag, r } = c.best;
+  const strength =
+    r >= 0.7 ? 'correlate strongly' : r >= 0.4 ? 'correlate' : 'correlate only weakly';
+  const shift =
+    lag === 0
+      ? ''
+      : ` with the server series ${ms(Math.abs(lag) * widthMs)} ${lag > 0 ? 'later' : 'earlier'} (export and scrape delay)`;
+  return `client p95 and ${label} ${strength}: r = ${num(r, 2)}${shift}`;
+}
+
+/** Slow buckets that belong to a run of at least two: one slow second on a shared machine is noise. */
+function sustained(slow: readonly boolean[]): boolean[] {
+  return slow.map((s, i) => s && (slow[i - 1] === true || slow[i + 1] === true));
 }
 
 function findDivergence(
@@ -122,13 +183,7 @@ function findDivergence(
   limit: number,
   o: VerdictOptions,
 ): Divergence | null {
-  let at = -1;
-  for (let i = 0; i < rows.length; i++) {
-    if (slow[i] && (i === rows.length - 1 || slow[i + 1])) {
-      at = i;
-      break;
-    }
-  }
+  const at = slow.indexOf(true);
   if (at < 0) return null;
   const row = rows[at] as Row;
   const limits: [SignalKey, (r: Row) => boolean][] = [
@@ -158,13 +213,22 @@ function findDivergence(
   };
 }
 
+const pctOf = (x: number) => `${Math.round(x * 100)}%`;
+
 /**
- * Names the likely bottleneck from the joined timeline. A bucket is
- * explained by the loop when the loop's delay p99 is a real share of the
- * client's p95; by the pool when the pool probe waited well beyond the loop's
- * own delay. Slowness with neither explained points outside the process.
- * Buckets where k6 dropped iterations and nothing completed count as slow:
- * a stalled server completes nothing.
+ * Names the likely bottleneck from the joined timeline.
+ *
+ * With a divergence (client p95 above its baseline for two buckets or more,
+ * in at least `minBucketShare` of the run) the slow buckets are judged: the
+ * loop is to blame where its delay p99 is a real share of the client's p95,
+ * the pool where its probe waited well beyond the loop's own delay; slowness
+ * that neither explains points outside the process. Buckets where k6
+ * dropped iterations and nothing completed count as slow: a stalled server
+ * completes nothing.
+ *
+ * Without one, every bucket is judged with the stricter steady criteria, so
+ * a run slow from its first second is still named and a clean run on a
+ * noisy machine is not blamed on the loop.
  */
 export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> = {}): Analysis {
   const o = { ...DEFAULT_VERDICT_OPTIONS, ...opts };
@@ -187,31 +251,29 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
     0.1,
   ) as number;
   const limit = Math.max(baseline * o.divergeFactor, baseline + o.divergeMinMs);
-  const slow = rows.map((r) => (r.p95 !== null ? r.p95 > limit : r.dropped > 0));
+  const slow = sustained(rows.map((r) => (r.p95 !== null ? r.p95 > limit : r.dropped > 0)));
   const judged = rows.filter((r, i) => r.p95 !== null || slow[i]);
   const slowRows = rows.filter((_, i) => slow[i]);
   const slowShare = slowRows.length / judged.length;
+  const diverged = slowShare >= o.minBucketShare;
   const divergence = findDivergence(rows, slow, baseline, limit, o);
   const peakP95 = maxOf(measured, (r) => r.p95) as number;
-  const evidence: string[] = [];
-  const latencyLine = divergence
-    ? `client p95 left its baseline of ${ms(baseline)} at ${clock(divergence.t)} and peaked at ${ms(peakP95)}; ${slowRows.length} of ${judged.length} buckets were slow (p95 > ${ms(limit)})`
-    : `client p95 stayed between ${ms(baseline)} (baseline) and ${ms(peakP95)}; no sustained divergence (limit ${ms(limit)})`;
-  evidence.push(latencyLine);
+  const evidence: string[] = [
+    divergence
+      ? `client p95 left its baseline of ${ms(baseline)} at ${clock(divergence.t)} and peaked at ${ms(peakP95)}; ${slowRows.length} of ${judged.length} buckets were slow (p95 > ${ms(limit)} in two buckets or more in a row)`
+      : `client p95 stayed between ${ms(baseline)} (baseline) and ${ms(peakP95)} with no sustained divergence (limit ${ms(limit)})`,
+  ];
   const dropped = rows.reduce((s, r) => s + r.dropped, 0);
   if (dropped > 0)
     evidence.push(`k6 dropped ${dropped} iterations: the arrival rate could not be sustained`);
 
-  const withServer = judged.filter(
-    (r) => r.server.loopDelayP99 !== null || r.server.poolDelayP99 !== null,
-  );
-  if (withServer.length === 0) {
-    const degraded = slowShare >= o.minBucketShare;
+  const hasServer = (r: Row) => r.server.loopDelayP99 !== null || r.server.poolDelayP99 !== null;
+  if (!judged.some(hasServer)) {
     return {
       verdict: {
         bottleneck: 'unknown',
-        degraded,
-        summary: `unknown: no server-side data for the run's window${degraded ? ' (latency did degrade)' : ''}; pass --prometheus or --collector with --job`,
+        degraded: diverged,
+        summary: `unknown: no server-side data for the run's window${diverged ? ' (latency did degrade)' : ''}; pass --prometheus or --collector with --job`,
         evidence,
         scores: { loop: 0, pool: 0, slow: slowShare },
       },
@@ -219,24 +281,37 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
       correlations: corr,
     };
   }
-  const focusAll = slowShare >= o.minBucketShare ? slowRows : judged;
-  const focus = focusAll.filter(
-    (r) => r.server.loopDelayP99 !== null || r.server.poolDelayP99 !== null,
-  );
-  const base = focus.length > 0 ? focus : withServer;
-  const loopShare = base.filter((r) => loopHit(r, o)).length / base.length;
-  const poolShare = base.filter((r) => poolHit(r, o)).length / base.length;
+
+  const focus = (diverged ? slowRows : judged).filter(hasServer);
+  const base = focus.length > 0 ? focus : judged.filter(hasServer);
+  const criteria: Criteria = diverged
+    ? { minImpactMs: o.minImpactMs, share: o.shareOfLatency, utilization: 0 }
+    : {
+        minImpactMs: o.steadyMinImpactMs,
+        share: o.steadyShareOfLatency,
+        utilization: o.steadyUtilization,
+      };
+  const needed = diverged ? o.minBucketShare : o.steadyBucketShare;
+  const loopShare = base.filter((r) => loopHit(r, criteria)).length / base.length;
+  const poolShare = base.filter((r) => poolHit(r, criteria)).length / base.length;
+  const scores = { loop: loopShare, pool: poolShare, slow: slowShare };
   const loopPeak = maxOf(rows, (r) => r.server.loopDelayP99);
   const loopMax = maxOf(rows, (r) => r.server.loopDelayMax);
   const poolPeak = maxOf(rows, (r) => r.server.poolDelayP99);
   const poolOnlyPeak = maxOf(rows, poolOnly);
   const eluPeak = maxOf(rows, (r) => r.server.utilization);
-  const corrOf = (s: SignalKey) => corr.find((c) => c.signal === s)?.r ?? null;
-  const scores = { loop: loopShare, pool: poolShare, slow: slowShare };
-  const where = focus === focusAll && slowShare >= o.minBucketShare ? 'slow buckets' : 'buckets';
+  const widthMs = rows.length > 1 ? (rows[1] as Row).t - (rows[0] as Row).t : 1000;
+  const corrLine = (s: SignalKey) =>
+    correlationLine(
+      corr.find((c) => c.signal === s),
+      SIGNAL_INFO[s].label,
+      widthMs,
+    );
+  const where = diverged ? 'slow buckets' : 'buckets';
+  const share = pctOf(criteria.share);
 
-  let bottleneck: Bottleneck;
-  if (Math.max(loopShare, poolShare) >= o.minBucketShare) {
+  let bottleneck: Bottleneck = 'neither';
+  if (Math.max(loopShare, poolShare) >= needed) {
     const medianOf = (pick: (r: Row) => number | null) =>
       quantileOf(
         base.map(pick).filter((v): v is number => v !== null),
@@ -247,19 +322,17 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
       (loopShare === poolShare && medianOf((r) => r.server.loopDelayP99) >= medianOf(poolOnly))
         ? 'event-loop'
         : 'thread-pool';
-  } else {
-    bottleneck = 'neither';
   }
 
   if (bottleneck === 'event-loop') {
     evidence.push(
-      `event-loop delay p99 reached ${ms(loopPeak)} (max ${ms(loopMax)}) and was at least ${Math.round(o.shareOfLatency * 100)}% of client p95 in ${Math.round(loopShare * 100)}% of the ${where}`,
+      `event-loop delay p99 reached ${ms(loopPeak)} (max ${ms(loopMax)}) and was at least ${share} of client p95 in ${pctOf(loopShare)} of the ${where}`,
     );
-    const r = corrOf('loopDelayP99');
-    if (r !== null) evidence.push(`client p95 and loop delay p99 correlate: r = ${num(r, 2)}`);
+    const line = corrLine('loopDelayP99');
+    if (line) evidence.push(line);
     if (eluPeak !== null && eluPeak >= o.busyUtilization)
       evidence.push(
-        `event-loop utilization peaked at ${Math.round(eluPeak * 100)}%: the loop was busy running JavaScript, not waiting`,
+        `event-loop utilization peaked at ${pctOf(eluPeak)}: the loop was busy running JavaScript, not waiting`,
       );
     if (poolPeak !== null)
       evidence.push(
@@ -267,11 +340,10 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
       );
   } else if (bottleneck === 'thread-pool') {
     evidence.push(
-      `thread-pool queue delay p99 reached ${ms(poolPeak)} while event-loop delay p99 peaked at ${ms(loopPeak)}; the pool wait was at least ${Math.round(o.shareOfLatency * 100)}% of client p95 in ${Math.round(poolShare * 100)}% of the ${where}`,
+      `thread-pool queue delay p99 reached ${ms(poolPeak)} while event-loop delay p99 peaked at ${ms(loopPeak)}; the pool wait was at least ${share} of client p95 in ${pctOf(poolShare)} of the ${where}`,
     );
-    const r = corrOf('poolDelayP99');
-    if (r !== null)
-      evidence.push(`client p95 and thread-pool queue delay correlate: r = ${num(r, 2)}`);
+    const line = corrLine('poolDelayP99');
+    if (line) evidence.push(line);
     const pending = maxOf(rows, (x) => x.server.poolPending);
     if (pending !== null && pending > 0)
       evidence.push(
@@ -279,7 +351,7 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
       );
   } else {
     evidence.push(
-      `event-loop delay p99 stayed at most ${ms(loopPeak)} and thread-pool queue delay at most ${ms(poolPeak)}: neither held requests up (limit ${ms(o.minImpactMs)} and ${Math.round(o.shareOfLatency * 100)}% of p95)`,
+      `event-loop delay p99 peaked at ${ms(loopPeak)} (utilization at most ${eluPeak === null ? '–' : pctOf(eluPeak)}) and thread-pool queue delay at ${ms(poolPeak)}, but neither held requests up: in ${pctOf(Math.max(loopShare, poolShare))} of the ${where} at most, under the ${pctOf(needed)} needed`,
     );
   }
   if (divergence && divergence.signals.length > 0) {
@@ -292,8 +364,7 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
     evidence.push(`at the divergence: ${s}`);
   }
 
-  const degraded =
-    bottleneck === 'event-loop' || bottleneck === 'thread-pool' || slowShare >= o.minBucketShare;
+  const degraded = bottleneck !== 'neither' || diverged;
   const summary =
     bottleneck === 'event-loop'
       ? 'event-loop blocking: requests waited for the loop, which was busy running synchronous JavaScript'

@@ -89,7 +89,8 @@ const CHARTS_JS = `
       cursor: { sync: { key: 'run' } },
       scales: { x: { time: true } },
       axes: [
-        { stroke: axisColor, grid: { stroke: gridColor } },
+        // Whole seconds at least: a short phase would otherwise get half-second ticks.
+        { stroke: axisColor, grid: { stroke: gridColor }, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400] },
         { stroke: axisColor, grid: { stroke: gridColor }, values: function (u, vals) { return vals.map(function (v) { return v + unit; }); }, size: 70 }
       ],
       series: [{}].concat(series.map(function (s) {

@@ -110,13 +110,14 @@ export function serverTable(r: Report): Table {
   const corr = new Map(r.analysis.correlations.map((c) => [c.signal, c]));
   return {
     title: 'Server signals',
-    head: ['signal', 'peak in the run', `correlation with client p95 (r, buckets)`],
+    head: ['signal', 'peak in the run', 'r with client p95 (buckets)', 'strongest r (lag)'],
     rows: SIGNALS.map((k) => {
       const c = corr.get(k);
       return [
         SIGNAL_INFO[k].label,
         signalValue(k, r.server?.peaks[k] ?? null),
         c && c.r !== null ? `${num(c.r, 2)} (${c.n})` : '–',
+        c?.best ? `${num(c.best.r, 2)} (${c.best.lag > 0 ? '+' : ''}${c.best.lag})` : '–',
       ];
     }),
   };

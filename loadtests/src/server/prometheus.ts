@@ -130,10 +130,11 @@ export class PrometheusSource implements ServerSource {
       signals[key] = points.sort((a, z) => a.t - z.t);
     }
     const sel = `{job="${escapeLabel(q.job)}"${q.instance ? `,instance="${escapeLabel(q.instance)}"` : ''}}`;
-    const inst = await this.api<{ metric: Record<string, string> }[]>(
+    // /api/v1/series answers with the label sets themselves.
+    const labelSets = await this.api<Record<string, string>[]>(
       `/api/v1/series?${new URLSearchParams({ 'match[]': `${name.utilization}${sel}`, start: String(start), end: String(end) }).toString()}`,
     );
-    const instances = [...new Set(inst.map((s) => s.metric.instance ?? ''))].filter(Boolean).sort();
+    const instances = [...new Set(labelSets.map((s) => s.instance ?? ''))].filter(Boolean).sort();
     const warnings: string[] = [];
     if (instances.length === 0)
       warnings.push(

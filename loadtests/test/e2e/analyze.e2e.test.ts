@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, runNode, startNode, startPrometheus, waitFor } from '@loopscope/testkit';
+import type { Report } from '../../src/analysis/report.js';
+import { ARTIFACTS, CLI, PACKAGE_DIR, REPO_DIR, tempDir } from '../helpers/paths.js';
+import { runPhase, type PhaseResult, type Stream } from '../helpers/phases.js';
+
+const COLLECTOR_CLI = join(REPO_DIR, 'collector', 'dist', 'src', 'cli.js');
+const TARGET_CLI = join(PACKAGE_DIR, 'dist', 'src', 'target', 'cli.js');
+const JOB = 'e2e/loadtest-target';
+const PHASE_SECONDS = 8;
+
+/**
+ * The three phases: the loop blocked by synchronous handlers, the thread
+ * pool queued by pbkdf2 (with fast requests beside, which stay fast), and
+ * fast requests only.
+ */
+const PHASES: Record<'block' | 'pool' | 'clean', Stream[]> = {
+  block: [
+    { name: 'ok', path: '/ok', rate: 50, connections: 10 },
+    { name: 'block', path: '/block?ms=60', rate: 8, connections: 4 },
+  ],
+  pool: [
+    { name: 'ok', path: '/ok', rate: 50, connections: 10 },
+    { name: 'pbkdf2', path: '/pbkdf2?iterations=50000', rate: 30, connections: 40 },
+  ],
+  clean: [{ name: 'ok', path: '/ok', rate: 100, connections: 10 }],
+};
+const EXPECTED = { block: 'event-loop', pool: 'thread-pool', clean: 'neither' } as const;
+
+async function analyzeJson(file: string, ...args: string[]): Promise<Report> {
+  const r = await runNode([CLI, file, '--format', 'json', ...args], { timeoutMs: 60_000 });
+  assert.equal(r.code, 0, `${file} ${args.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Report;
+}
+
+function explain(phase: string, r: Report): string {
+  const v = r.analysis.verdict;
+  const rows = r.timeline
+    .map(
+      (x) =>
+        `${x.p95?.toFixed(1)} loop=${x.server.loopDelayP99?.toFixed(1)} pool=${x.server.poolDelayP99?.toFixed(1)} elu=${x.server.utilization?.toFixed(2)}`,
+    )
+    .join('\n');
+  return `${phase} via ${r.server?.source}: ${v.bottleneck} (${v.summary})\n${v.evidence.join('\n')}\n${rows}`;
+}
+
+test(
+  'end to end: target + agent + collector + Prometheus, loaded through a blocking, a thread-pool and a clean phase: each verdict is right from both sources',
+  { timeout: 170_000 },
+  async (t) => {
+    const dir = tempDir();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const collectorPort = await freePort();
+    const collectorUrl = `http://127.0.0.1:${collectorPort}`;
+    const collector = startNode([COLLECTOR_CLI, '--port', String(collectorPort)], {
+      cwd: REPO_DIR,
+    });
+    t.after(() => collector.stop());
+    await collector.waitForOutput(/listening on/);
+
+    const prometheus = await startPrometheus({ targets: [`127.0.0.1:${collectorPort}`] });
+    t.after(() => prometheus.stop());
+
+    const targetPort = await freePort();
+    const target = startNode(
+      ['--import', '@loopscope/agent/register', TARGET_CLI, '--port', String(targetPort)],
+      {
+        cwd: REPO_DIR,
+        env: {
+          OTEL_SERVICE_NAME: 'loadtest-target',
+          OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=e2e',
+          OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
+          OTEL_METRIC_EXPORT_INTERVAL: '1000',
+          LOOPSCOPE_THREADPOOL_PROBE_INTERVAL_MS: '250',
+        },
+      },
+    );
+    t.after(() => target.stop());
+    const baseUrl = `http://127.0.0.1:${targetPort}`;
+    await target.waitForOutput(/listening on/);
+    await waitFor(
+      async () => {
+        const body = (await (await fetch(`${collectorUrl}/api/v1/instances`)).json()) as {
+          services: { job: string }[];
+        };
+        return body.services.some((s) => s.job === JOB);
+      },
+      { what: `the collector to list job ${JOB}`, timeoutMs: 20_000, intervalMs: 250 },
+    );
+    await prometheus.waitForTargetsUp();
+
+    const results: Partial<Record<keyof typeof PHASES, PhaseResult>> = {};
+    for (const phase of ['block', 'pool', 'clean'] as const) {
+      results[phase] = await runPhase(
+        baseUrl,
+        phase,
+        PHASES[phase],
+        PHASE_SECONDS,
+        join(dir, `${phase}.ndjson`),
+      );
+      // Let the queues drain and the next export and scrape pass before the next phase.
+      await sleep(3000);
+    }
+
+    for (const phase of ['block', 'pool', 'clean'] as const) {
+      const file = (results[phase] as PhaseResult).file;
+      const fromCollector = await analyzeJson(file, '--collector', collectorUrl, '--job', JOB);
+      const fromPrometheus = await analyzeJson(
+        file,
+        '--prometheus',
+        prometheus.url,
+        '--job',
+        JOB,
+        '--html',
+        join(ARTIFACTS, `e2e-${phase}.html`),
+      );
+      for (const r of [fromCollector, fromPrometheus]) {
+        assert.equal(r.analysis.verdict.bottleneck, EXPECTED[phase], explain(phase, r));
+        assert.equal(r.analysis.verdict.degraded, phase !== 'clean', explain(phase, r));
+        assert.ok(
+          r.overall.requests > PHASE_SECONDS * 40,
+          `${phase}: ${r.overall.requests} requests`,
+        );
+        assert.ok(
+          r.timeline.filter((x) => x.server.loopDelayP99 !== null).length >= PHASE_SECONDS - 2,
+          explain(phase, r),
+        );
+      }
+      for (const r of [fromCollector, fromPrometheus])
+        t.diagnostic(`${phase} via ${r.server?.source}: ${r.analysis.verdict.summary}`);
+      assert.equal(fromCollector.server?.source, 'collector');
+      assert.equal(fromPrometheus.server?.source, 'prometheus');
+      assert.equal(fromPrometheus.server?.instances.length, 1);
+    }
+  },
+);
