@@ -23,6 +23,25 @@ test('unit suffixes and _total follow the compatibility spec', () => {
   assert.equal(sanitizeLabel('service.instance.id'), 'service_instance_id');
 });
 
+test('more compatibility-spec cases: per-units, annotations, unit 1 on non-gauges', () => {
+  assert.equal(prometheusName('network.io', 'By/s', 'gauge'), 'network_io_bytes_per_second');
+  assert.equal(prometheusName('packets', '{packet}/s', 'gauge'), 'packets_per_second');
+  assert.equal(prometheusName('rpc.duration', 'ms', 'histogram'), 'rpc_duration_milliseconds');
+  assert.equal(prometheusName('errors', '1', 'counter'), 'errors_total');
+  assert.equal(
+    prometheusName('system.processes.created', '{process}', 'counter'),
+    'system_processes_created_total',
+  );
+  assert.equal(prometheusName('requests_total', '{request}', 'counter'), 'requests_total');
+  assert.equal(prometheusName('metric.name.with-dashes', '', 'gauge'), 'metric_name_with_dashes');
+  assert.equal(
+    prometheusName('http.server.request.duration', 's', 'histogram'),
+    'http_server_request_duration_seconds',
+  );
+  assert.equal(sanitizeLabel('2xx.count'), 'key_2xx_count');
+  assert.equal(sanitizeLabel('k8s.pod.name'), 'k8s_pod_name');
+});
+
 test('loopscope metric names convert as the issues promise', () => {
   assert.equal(promNameOf(METRICS.eventloopDelay), 'nodejs_eventloop_delay_seconds');
   assert.equal(promNameOf(METRICS.eventloopUtilization), 'nodejs_eventloop_utilization_ratio');
