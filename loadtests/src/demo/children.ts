@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
+const PARENT_GUARD = new URL('./parent-guard.js', import.meta.url).href;
+
 export interface Started {
   readonly process: ChildProcess;
   /** Resolves with the first match of the ready pattern in the child's stdout. */
@@ -9,7 +11,8 @@ export interface Started {
 /**
  * Starts and stops the demo's child processes. Every child is tracked until
  * it exits; stopAll() ends them (SIGTERM, then SIGKILL after a grace period)
- * and the exit hook kills any left, so the demo never leaves orphans.
+ * and the exit hook kills any left. If the demo itself is killed, each child
+ * sees its stdin close and stops (parent-guard.ts): no orphans either way.
  */
 export class Children {
   private readonly running = new Set<ChildProcess>();
@@ -27,9 +30,10 @@ export class Children {
     env: NodeJS.ProcessEnv,
     readyPattern = /$^/,
   ): Started {
-    const child = spawn(process.execPath, args, {
+    const child = spawn(process.execPath, ['--import', PARENT_GUARD, ...args], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdin stays open for the child's lifetime: its closing tells the child the demo is gone.
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.running.add(child);
     child.on('exit', () => this.running.delete(child));
