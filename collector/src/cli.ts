@@ -2,7 +2,6 @@
 /** loopscope-collector: see --help. */
 import { parseCli } from './cli/parse.js';
 import { helpText } from './cli/options.js';
-import { serve } from './cli/serve.js';
 import { UsageError } from './cli/values.js';
 
 try {
@@ -10,6 +9,8 @@ try {
   if (parsed.help) {
     process.stdout.write(helpText());
   } else {
+    // Loaded only to serve, so --help and bad settings answer at once.
+    const { serve } = await import('./cli/serve.js');
     await serve(parsed.config);
   }
 } catch (err) {

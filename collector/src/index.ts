@@ -3,6 +3,20 @@ export * from './prometheus/name.js';
 export type * from './otlp/model.js';
 export { decodeMetricsRequest, decodeMetricsExport } from './otlp/metrics.js';
 export { DEFAULT_DECODE_LIMITS, type DecodedExport, type DecodeLimits } from './otlp/decode.js';
-export { Rejections } from './rejections.js';
 export { OtlpDecodeError } from './otlp/errors.js';
 export type { OtlpEncoding } from './otlp/wire.js';
+export { Rejections } from './rejections.js';
+export { buildApp, type BuildOptions } from './app.js';
+export { ConfigError, DEFAULT_CONFIG, normalizeConfig, type CollectorConfig } from './config.js';
+export type { CollectorContext } from './context.js';
+export { MetricStore, type IngestResult, type StoreOptions } from './store/store.js';
+export type { FamilyView, HistogramState, SenderView, SeriesView } from './store/views.js';
+export {
+  renderStore,
+  OPENMETRICS_CONTENT_TYPE,
+  TEXT_CONTENT_TYPE,
+} from './prometheus/exposition.js';
+export { acceptMetrics } from './plugins/otlp-metrics.js';
+export { registerOtlpRoute, type IngestSettings, type OtlpRoute } from './ingest/route.js';
+export { IngestError, INGEST_ERRORS, type IngestErrorCode } from './ingest/errors.js';
+export type { PartialSuccess } from './ingest/response.js';

@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { startAgent, type AgentHandle } from '@loopscope/agent';
+import type { AgentHandle } from '@loopscope/agent';
 import { buildApp } from '../app.js';
 import type { CollectorConfig } from '../config.js';
 
@@ -20,6 +20,8 @@ export function selfUrl(config: CollectorConfig, port: number): string {
 
 async function startSelfMonitor(config: CollectorConfig, port: number): Promise<AgentHandle> {
   const token = config.authTokens[0];
+  // Imported only when used: the OpenTelemetry SDK is most of the startup time.
+  const { startAgent } = await import('@loopscope/agent');
   return startAgent({
     serviceName: 'loopscope-collector',
     serviceInstanceId: `${hostname()}:${port}`,
