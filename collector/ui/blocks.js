@@ -1,5 +1,7 @@
-// Blocking stacks of one instance, from GET /api/v1/blocks (the forensics part of
-// the collector). Shown only when the collector announces the route.
+// Blocked-loop forensics in the instance view, from GET /api/v1/blocks (shown
+// only when the collector announces that route): the heaviest blocking stacks,
+// and one stall's stack next to the loop-delay chart (the latest, or the one
+// nearest to where the chart was clicked).
 
 import * as api from './api.js';
 import { count, ms } from './format.js';
@@ -7,38 +9,93 @@ import { esc } from './html.js';
 
 /** Stacks listed: the heaviest few are what matters. */
 const TOP = 5;
-/** Blocks change slowly; no need to ask every second. */
-const REFRESH_MS = 5000;
+/** Stalls change slowly; no need to ask every second. */
+const REFRESH_MS = 3000;
+
+const where = (f) => {
+  const file = String(f.file ?? '').replace(/^file:\/\//, '');
+  const short = file.split('/').slice(-2).join('/');
+  return {
+    name: f.function || '(anonymous)',
+    at: f.line ? `${short}:${f.line}:${f.column}` : short,
+    file,
+  };
+};
+
+const frameList = (frames) =>
+  `<ol class="frames">${frames
+    .map((f) => {
+      const w = where(f);
+      return `<li><span class="fn">${esc(w.name)}</span> <span class="muted" title="${esc(w.file)}">${esc(w.at)}</span></li>`;
+    })
+    .join('')}</ol>`;
 
 export class BlocksPanel {
-  constructor(el, job, instance) {
-    Object.assign(this, { el, job, instance });
+  /** @param {HTMLElement} topEl heaviest stacks; @param {HTMLElement} stallEl the stall beside the loop-delay chart */
+  constructor(topEl, stallEl, job, instance) {
+    Object.assign(this, { topEl, stallEl, job, instance });
     this.fetchedAt = 0;
+    this.recent = [];
+    this.pickedMs = undefined;
+  }
+
+  /** Shows the stall nearest to a time (ms since the epoch), e.g. where the loop-delay chart was clicked. */
+  pick(timeMs) {
+    this.pickedMs = timeMs;
+    this.renderStall();
   }
 
   async update() {
     if (Date.now() - this.fetchedAt < REFRESH_MS) return;
     this.fetchedAt = Date.now();
     const body = await api.blocks(this.job, this.instance);
-    const stacks = [...(body.stacks ?? [])].sort((a, b) => b.totalMs - a.totalMs).slice(0, TOP);
-    this.el.hidden = false;
-    this.el.innerHTML = `
+    this.recent = body.recent ?? [];
+    const stacks = (body.stacks ?? []).slice(0, TOP);
+    this.topEl.hidden = false;
+    this.topEl.innerHTML = `
       <header><h2>Blocking stacks</h2><span class="hint">what ran while the loop stalled, heaviest total stall first</span></header>
-      ${stacks.length === 0 ? '<p class="muted">No stall captured yet.</p>' : `<ol>${stacks.map(stack).join('')}</ol>`}`;
+      ${
+        stacks.length === 0
+          ? '<p class="muted">No stall captured in this instance yet.</p>'
+          : `<ol class="stack-list">${stacks.map(stack).join('')}</ol>`
+      }`;
+    this.renderStall();
+  }
+
+  renderStall() {
+    const stall =
+      this.pickedMs === undefined
+        ? this.recent.reduce((a, b) => (!a || b.timeMs > a.timeMs ? b : a), undefined)
+        : this.recent.reduce(
+            (a, b) =>
+              !a || Math.abs(b.timeMs - this.pickedMs) < Math.abs(a.timeMs - this.pickedMs) ? b : a,
+            undefined,
+          );
+    this.stallEl.hidden = false;
+    this.stallEl.innerHTML = `
+      <header><h2>${this.pickedMs === undefined ? 'Latest stall' : 'Stall nearest the click'}</h2>
+      <span class="hint">click the loop-delay chart to pick one</span></header>
+      ${
+        stall
+          ? `<p class="stall-head"><span class="sev bad">${ms(stall.durationMs / 1000)}</span>
+               <span class="muted">at ${esc(new Date(stall.timeMs).toLocaleTimeString())}</span></p>
+             ${frameList(stall.frames ?? [])}`
+          : '<p class="muted">No stall captured yet.</p>'
+      }`;
   }
 }
 
 function stack(s) {
   const frames = s.frames ?? [];
-  const top = frames[0];
-  const where = (f) => `${f.functionName || '(anonymous)'} ${f.url ?? ''}:${f.line ?? '?'}`;
+  const top = frames[0] ? where(frames[0]) : { name: '(no frames)', at: '' };
   return `
     <li><details>
       <summary>
-        <span class="fn">${esc(top ? where(top) : '(no frames)')}</span>
+        <span class="fn">${esc(top.name)} <span class="muted">${esc(top.at)}</span></span>
         <span>${count(s.count)}×</span>
         <span>${ms(s.totalMs / 1000)} total</span>
+        <span class="muted">max ${ms(s.maxMs / 1000)}</span>
       </summary>
-      <pre>${esc(frames.map(where).join('\n'))}</pre>
+      ${frameList(frames)}
     </details></li>`;
 }

@@ -76,7 +76,13 @@ export class InstanceView {
       <p class="sub" id="inst-sub">${esc(job)}</p>
       <div class="tiles" id="tiles"></div>
       <div class="grid">
-        ${CHARTS.map((c, i) => panel(c.id, c.title, c.hint, i === 0 ? 'wide' : '')).join('')}
+        <div class="wide loop-row">
+          ${panel(CHARTS[0].id, CHARTS[0].title, CHARTS[0].hint)}
+          <section class="panel stacks" id="stall" hidden></section>
+        </div>
+        ${CHARTS.slice(1)
+          .map((c) => panel(c.id, c.title, c.hint))
+          .join('')}
         <section class="panel wide stacks" id="blocks" hidden></section>
       </div>`;
     this.sub = root.querySelector('#inst-sub');
@@ -88,9 +94,21 @@ export class InstanceView {
       }),
       buffer: new api.SeriesBuffer(job, instance, names[c.key]),
     }));
-    this.blocks = api.features.has('blocks')
-      ? new BlocksPanel(root.querySelector('#blocks'), job, instance)
-      : undefined;
+    if (api.features.has('blocks')) {
+      this.blocks = new BlocksPanel(
+        root.querySelector('#blocks'),
+        root.querySelector('#stall'),
+        job,
+        instance,
+      );
+      root.querySelector('.loop-row').classList.add('with-stall');
+      // A click on the loop-delay chart picks the stall nearest to that moment.
+      const loop = this.charts[0].chart;
+      loop.el.addEventListener('click', () => {
+        const idx = loop.plot?.cursor.idx;
+        if (idx != null) this.blocks.pick(loop.plot.data[0][idx] * 1000);
+      });
+    }
   }
 
   async update(data, rangeMs) {
