@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { METRICS } from '@loopscope/agent/names';
+import Fastify from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { uiRoutes } from '../../src/ui/routes.js';
 
 const pageConfig = (html: string) => {
   const m = html.match(/<script type="application\/json" id="loopscope-config">(.*?)<\/script>/s);
@@ -18,7 +20,6 @@ test('the page, its scripts and uPlot are served by the collector itself', async
   assert.match(String(page.headers['content-type']), /text\/html/);
   const config = pageConfig(page.body);
   assert.equal(config.series.loopDelay, METRICS.eventloopDelay.name);
-  assert.deepEqual(config.features, []);
 
   // Every script and stylesheet the page and its modules reference must resolve: offline, no CDN.
   const referenced = new Set([...page.body.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]));
@@ -42,9 +43,16 @@ test('paths outside the fixed asset table are 404s', async (t) => {
   }
 });
 
-test('an optional route registered elsewhere is announced to the page', async (t) => {
-  const app = buildApp({ logLevel: 'silent', selfMonitor: false });
-  t.after(() => app.close());
-  app.get('/api/v1/blocks', () => ({ stacks: [] }));
-  assert.deepEqual(pageConfig((await app.inject('/')).body).features, ['blocks']);
+test('an optional route is announced to the page only when registered', async (t) => {
+  const bare = Fastify();
+  t.after(() => bare.close());
+  await bare.register(uiRoutes);
+  assert.deepEqual(pageConfig((await bare.inject('/')).body).features, []);
+
+  const withBlocks = Fastify();
+  t.after(() => withBlocks.close());
+  await withBlocks.register(uiRoutes);
+  // Registered after the UI, as another plugin would be: still announced.
+  withBlocks.get('/api/v1/blocks', () => ({ stacks: [] }));
+  assert.deepEqual(pageConfig((await withBlocks.inject('/')).body).features, ['blocks']);
 });
