@@ -104,15 +104,12 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
       client.overall.latency?.p95 ?? undefined,
       client.overall.rps,
     );
-    warnings.push(
-      'summary input: no per-second client data, so each bucket is judged against the run’s overall p95',
-    );
   }
   // Within the window only: a --from/--to narrower than the file selects a phase.
   if (o.fromMs !== undefined || o.toMs !== undefined)
     buckets = buckets.filter((b) => b.t + stepMs > (from ?? -Infinity) && b.t < (to ?? Infinity));
   const rows = joinTimeline(buckets, stepMs, server);
-  const analysis = analyseRows(rows, o.verdict);
+  const analysis = analyseRows(rows, { ...o.verdict, wholeRunClient: summaryOnly });
   const dropped = client.summary.metrics.find((m) => m.name === K6.dropped)?.values.count ?? 0;
   const thresholdsPassed =
     client.summary.passed ??

@@ -62,6 +62,12 @@ export interface VerdictOptions {
   steadyUtilization: number;
   /** Utilization from which the loop counts as busy (evidence). */
   busyUtilization: number;
+  /**
+   * The client numbers are the whole run's (a summary file), repeated in
+   * every bucket: no divergence or correlation is looked for, only the
+   * steady criteria apply.
+   */
+  wholeRunClient: boolean;
 }
 
 export const DEFAULT_VERDICT_OPTIONS: VerdictOptions = {
@@ -75,6 +81,7 @@ export const DEFAULT_VERDICT_OPTIONS: VerdictOptions = {
   steadyBucketShare: 0.5,
   steadyUtilization: 0.3,
   busyUtilization: 0.9,
+  wholeRunClient: false,
 };
 
 export interface Analysis {
@@ -233,7 +240,7 @@ const pctOf = (x: number) => `${Math.round(x * 100)}%`;
 export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> = {}): Analysis {
   const o = { ...DEFAULT_VERDICT_OPTIONS, ...opts };
   const measured = rows.filter((r) => r.p95 !== null);
-  const corr = correlations(rows);
+  const corr = o.wholeRunClient ? [] : correlations(rows);
   if (measured.length === 0)
     return {
       verdict: {
@@ -251,7 +258,9 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
     0.1,
   ) as number;
   const limit = Math.max(baseline * o.divergeFactor, baseline + o.divergeMinMs);
-  const slow = sustained(rows.map((r) => (r.p95 !== null ? r.p95 > limit : r.dropped > 0)));
+  const slow = o.wholeRunClient
+    ? rows.map(() => false)
+    : sustained(rows.map((r) => (r.p95 !== null ? r.p95 > limit : r.dropped > 0)));
   const judged = rows.filter((r, i) => r.p95 !== null || slow[i]);
   const slowRows = rows.filter((_, i) => slow[i]);
   const slowShare = slowRows.length / judged.length;
@@ -259,9 +268,11 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
   const divergence = findDivergence(rows, slow, baseline, limit, o);
   const peakP95 = maxOf(measured, (r) => r.p95) as number;
   const evidence: string[] = [
-    divergence
-      ? `client p95 left its baseline of ${ms(baseline)} at ${clock(divergence.t)} and peaked at ${ms(peakP95)}; ${slowRows.length} of ${judged.length} buckets were slow (p95 > ${ms(limit)} in two buckets or more in a row)`
-      : `client p95 stayed between ${ms(baseline)} (baseline) and ${ms(peakP95)} with no sustained divergence (limit ${ms(limit)})`,
+    o.wholeRunClient
+      ? `summary input: no per-second client data, so each bucket is judged against the run's p95 of ${ms(peakP95)}`
+      : divergence
+        ? `client p95 left its baseline of ${ms(baseline)} at ${clock(divergence.t)} and peaked at ${ms(peakP95)}; ${slowRows.length} of ${judged.length} buckets were slow (p95 > ${ms(limit)} in two buckets or more in a row)`
+        : `client p95 stayed between ${ms(baseline)} (baseline) and ${ms(peakP95)} with no sustained divergence (limit ${ms(limit)})`,
   ];
   const dropped = rows.reduce((s, r) => s + r.dropped, 0);
   if (dropped > 0)
@@ -372,7 +383,9 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
         ? 'thread-pool saturation: requests waited in the libuv thread-pool queue while the loop itself was free'
         : degraded
           ? 'neither: latency degraded but the loop and the thread pool were healthy; look outside the process (downstream calls, network, the load generator, CPU steal)'
-          : 'neither: latency stayed flat and the loop and the thread pool were healthy (clean run)';
+          : o.wholeRunClient
+            ? 'neither: the loop and the thread pool were healthy during the run (latency over time not known: summary input)'
+            : 'neither: latency stayed flat and the loop and the thread pool were healthy (clean run)';
   return {
     verdict: { bottleneck, degraded, summary, evidence, scores },
     divergence,

@@ -9,12 +9,20 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function tagsOf(v: unknown, fail: (why: string) => never): Record<string, string> {
-  if (v === null || v === undefined) return {};
+const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
+
+function tagsOf(v: unknown, fail: (why: string) => never): Readonly<Record<string, string>> {
+  if (v === null || v === undefined) return NO_TAGS;
   if (!isObject(v)) return fail('"tags" must be an object');
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v)) out[k] = typeof val === 'string' ? val : String(val);
-  return out;
+  // k6 writes string tag values; the parsed object is used as is unless one is not.
+  for (const k in v) {
+    if (typeof v[k] !== 'string') {
+      const out: Record<string, string> = {};
+      for (const [key, val] of Object.entries(v)) out[key] = String(val);
+      return out;
+    }
+  }
+  return v as Record<string, string>;
 }
 
 function declOf(o: Json, fail: (why: string) => never): MetricDecl {

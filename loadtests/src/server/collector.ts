@@ -1,5 +1,6 @@
 import { METRICS } from '@loopscope/agent/names';
 import { SourceError } from '../errors.js';
+import { BLOCKS_LIMIT, stacksInWindow, type BlocksBody } from './blocks.js';
 import { baseUrl, getJson } from './http.js';
 import {
   emptySignals,
@@ -113,10 +114,38 @@ export class CollectorSource implements ServerSource {
       }
     }
     for (const list of Object.values(signals)) list.sort((a, z) => a.t - z.t);
+    const blocks = await this.blockingStacks(q);
+    if (blocks.warning) warnings.push(blocks.warning);
     if (signals.loopDelayP99.length === 0)
       warnings.push(
         `the collector has no event-loop data for job "${q.job}" in the run's window (it keeps a bounded history: analyse soon after the run)`,
       );
-    return { source: 'collector', url: this.url, job: q.job, instances, signals, warnings };
+    return {
+      source: 'collector',
+      url: this.url,
+      job: q.job,
+      instances,
+      signals,
+      ...(blocks.stacks ? { blockingStacks: blocks.stacks } : {}),
+      warnings,
+    };
+  }
+
+  /** Stacks from the blocked-loop capture (`/api/v1/blocks`); none from a collector without it. */
+  private async blockingStacks(
+    q: ServerQuery,
+  ): Promise<ReturnType<typeof stacksInWindow> | { stacks?: undefined; warning?: undefined }> {
+    const params = new URLSearchParams({
+      job: q.job,
+      limit: String(BLOCKS_LIMIT),
+      ...(q.instance ? { instance: q.instance } : {}),
+    });
+    const r = await this.get<BlocksBody>(`/api/v1/blocks?${params.toString()}`);
+    if (r.status === 404) return {};
+    if (r.status !== 200 || !Array.isArray(r.body.recent))
+      throw new SourceError(
+        `the collector's /api/v1/blocks answered ${r.status}: ${r.body.message ?? 'not a blocks list'}`,
+      );
+    return stacksInWindow(r.body, q.fromMs, q.toMs);
   }
 }

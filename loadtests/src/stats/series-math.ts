@@ -34,6 +34,8 @@ export function pearson(xs: readonly number[], ys: readonly number[], minPairs =
     vx += dx * dx;
     vy += dy * dy;
   }
-  if (vx === 0 || vy === 0) return null;
+  // A constant series (up to rounding) has no correlation to speak of.
+  const flat = (v: number, m: number) => v <= 1e-12 * n * Math.max(1, m * m);
+  if (flat(vx, mx) || flat(vy, my)) return null;
   return cov / Math.sqrt(vx * vy);
 }

@@ -160,3 +160,20 @@ test('server series that report late are matched at their best lag', () => {
     /correlate strongly: r = (0\.9\d|1\.00) with the server series 2000 ms later/,
   );
 });
+
+test('summary input: the run-wide p95 in every bucket, judged with the steady criteria only', () => {
+  const blocked = makeRows(30, (i) => ({
+    p95: 200,
+    loop: i < 5 ? 3 : 160,
+    elu: i < 5 ? 0.1 : 0.9,
+  }));
+  const a = analyseRows(blocked, { wholeRunClient: true });
+  assert.equal(a.verdict.bottleneck, 'event-loop');
+  assert.deepEqual(a.correlations, []);
+  assert.equal(a.divergence, null);
+  const healthy = makeRows(30, () => ({ p95: 4100, loop: 14, elu: 0.2 }));
+  const h = analyseRows(healthy, { wholeRunClient: true });
+  assert.equal(h.verdict.bottleneck, 'neither');
+  assert.match(h.verdict.summary, /latency over time not known: summary input/);
+  assert.match(h.verdict.evidence[0] ?? '', /judged against the run's p95 of 4100 ms/);
+});

@@ -34,9 +34,9 @@ export async function runPhase(
   const fromMs = Date.now();
   await Promise.all(
     streams.map(async (s) => {
-      let finished: (err: unknown) => void = () => undefined;
+      let finished: (err: Error | null) => void = () => undefined;
       const done = new Promise((resolve, reject) => {
-        finished = (err) => (err ? reject(err as Error) : resolve(undefined));
+        finished = (err) => (err ? reject(err) : resolve(undefined));
       });
       // With a callback autocannon returns its event emitter (without one, a promise).
       const instance = autocannon(
@@ -46,7 +46,7 @@ export async function runPhase(
           overallRate: s.rate,
           duration: seconds,
         },
-        (err) => finished(err),
+        (err: Error | null) => finished(err),
       );
       const stop = recordAutocannon(instance, writer, {
         tags: { name: s.name, scenario: phase, testid: 'e2e' },

@@ -1,0 +1,81 @@
+import type { BlockingStack } from './source.js';
+
+/** The parts of the collector's `GET /api/v1/blocks` answer this reader uses (collector/src/events/api.ts). */
+export interface BlocksBody {
+  stacks: BlocksBodyStack[];
+  recent: {
+    timeMs: number;
+    durationMs: number;
+    fingerprint: string;
+    instance: string;
+    frames: BlockFrame[];
+  }[];
+}
+interface BlockFrame {
+  function: string;
+  file: string;
+  line: number;
+  column: number;
+}
+interface BlocksBodyStack {
+  fingerprint: string;
+  count: number;
+  totalMs: number;
+  maxMs: number;
+  instances: string[];
+  frames: BlockFrame[];
+}
+
+/** The most events one request returns (the collector's MAX_LIMIT). */
+export const BLOCKS_LIMIT = 100;
+
+const frameText = (f: BlockFrame) =>
+  `${f.function || '(anonymous)'} ${f.file}${f.line > 0 ? `:${f.line}:${f.column}` : ''}`;
+
+/**
+ * The stacks that blocked the loop during the run, by total stalled time:
+ * the collector's recent stalls that began inside the window, grouped by
+ * fingerprint. When the run had more stalls than one answer holds, the
+ * collector's own totals (over all it keeps) are used instead, and said so.
+ */
+export function stacksInWindow(
+  body: BlocksBody,
+  fromMs: number,
+  toMs: number,
+): { stacks: BlockingStack[]; warning?: string } {
+  const inWindow = body.recent.filter((e) => e.timeMs >= fromMs && e.timeMs <= toMs);
+  const oldest = body.recent.at(-1);
+  if (body.recent.length >= BLOCKS_LIMIT && oldest && oldest.timeMs >= fromMs) {
+    return {
+      stacks: body.stacks.map((s) => ({
+        fingerprint: s.fingerprint,
+        count: s.count,
+        totalMs: s.totalMs,
+        maxMs: s.maxMs,
+        frames: s.frames.map(frameText),
+        ...(s.instances.length === 1 ? { instance: s.instances[0] } : {}),
+      })),
+      warning: `more than ${BLOCKS_LIMIT} stalls during the run: blocking stacks are counted over everything the collector keeps`,
+    };
+  }
+  const byPrint = new Map<string, BlockingStack>();
+  for (const e of inWindow) {
+    const s = byPrint.get(e.fingerprint);
+    if (s) {
+      s.count++;
+      s.totalMs += e.durationMs;
+      s.maxMs = Math.max(s.maxMs, e.durationMs);
+      if (s.instance !== e.instance) delete s.instance;
+    } else {
+      byPrint.set(e.fingerprint, {
+        fingerprint: e.fingerprint,
+        count: 1,
+        totalMs: e.durationMs,
+        maxMs: e.durationMs,
+        frames: e.frames.map(frameText),
+        instance: e.instance,
+      });
+    }
+  }
+  return { stacks: [...byPrint.values()].sort((a, z) => z.totalMs - a.totalMs) };
+}
