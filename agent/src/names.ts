@@ -194,3 +194,32 @@ export const GC_BUCKETS_SECONDS: readonly number[] = [
 
 /** OTel instrumentation scope all agent metrics are reported under. */
 export const SCOPE_NAME = '@loopscope/agent';
+
+/**
+ * The OpenTelemetry log record (an event) the blocked-loop watchdog sends for
+ * each stall whose stack it captured; the collector reads the same keys.
+ */
+export const BLOCK_EVENT = {
+  name: 'loopscope.eventloop.block',
+  attributes: {
+    /** Full duration of the stall, ms (double). */
+    durationMs: 'loopscope.block.duration_ms',
+    /** The threshold the stall exceeded, ms. */
+    thresholdMs: 'loopscope.block.threshold_ms',
+    /** How long taking the stack stopped the main thread, ms (the inspector's own dispatch, ~0.1-0.3 ms, is in the delay). */
+    pauseMs: 'loopscope.block.capture_pause_ms',
+    /** From the watchdog's request to the capture running, ms: long when the thread was in native code (the stack then shows where JavaScript resumed). */
+    delayMs: 'loopscope.block.capture_delay_ms',
+    /** Hex digest of the top application frames: equal for the same blocking code everywhere. */
+    fingerprint: 'loopscope.block.fingerprint',
+    /** Array of {function, file, line, column} maps, innermost first (source-mapped when possible). */
+    frames: 'loopscope.block.frames',
+    /** The stack as V8 prints it (OpenTelemetry semantic convention). */
+    stacktrace: 'code.stacktrace',
+    /** The innermost frame with a source location, as OpenTelemetry's code.* attributes. */
+    function: 'code.function.name',
+    file: 'code.file.path',
+    line: 'code.line.number',
+    column: 'code.column.number',
+  },
+} as const;

@@ -15,6 +15,7 @@ import { otlpMetrics } from './plugins/otlp-metrics.js';
 import { exposition } from './plugins/exposition.js';
 import { health } from './plugins/health.js';
 import { liveUi } from './ui/plugin.js';
+import { blockEvents } from './events/plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -87,5 +88,6 @@ export function buildApp(
   void app.register(exposition, ctx);
   void app.register(health, ctx);
   void app.register(liveUi, ctx);
+  void app.register(blockEvents, ctx);
   return app;
 }

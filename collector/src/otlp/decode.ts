@@ -129,7 +129,7 @@ function readResourceMetrics(
 const RESOURCE_IDENTITY = ['service.name', 'service.namespace', 'service.instance.id'];
 
 /** job = service.namespace/service.name, instance = service.instance.id (the OTel Prometheus compatibility rules). */
-function readSender(list: unknown, limits: DecodeLimits, where: Where): Sender {
+export function readSender(list: unknown, limits: DecodeLimits, where: Where): Sender {
   // Resource attributes only feed target_info and promoted labels, so an
   // over-long one is dropped rather than rejecting the resource's points.
   const attributes = readAttributes(list, { ...limits, maxAttributeLength: Infinity }, where);

@@ -1,0 +1,101 @@
+/**
+ * GET /api/v1/blocks?job=&instance=&limit=: the stacks that blocked an
+ * instance's event loop (or a whole job's, without `instance`), by total
+ * stalled time, and its most recent stalls. Documented in collector/README.md.
+ */
+import type { FastifyPluginCallback } from 'fastify';
+import { BadParameter } from '../api/query.js';
+import type { BlockFrame } from './model.js';
+import { parseBlocksQuery } from './query.js';
+import type { BlockStore, InstanceView, StackStats, StoredEvent } from './store.js';
+
+export interface BlocksStack {
+  readonly fingerprint: string;
+  /** Stalls with this stack. */
+  readonly count: number;
+  /** Their summed duration, ms. */
+  readonly totalMs: number;
+  readonly maxMs: number;
+  /** Start of the latest, ms since the epoch. */
+  readonly lastMs: number;
+  /** Instances it was seen on. */
+  readonly instances: readonly string[];
+  /** Innermost first. */
+  readonly frames: readonly BlockFrame[];
+}
+
+export interface BlocksResponse {
+  readonly job: string;
+  /** null: every instance of the job. */
+  readonly instance: string | null;
+  /** Collector time of the answer, ms since the epoch. */
+  readonly now: number;
+  /** Instances with stored stalls. */
+  readonly instances: readonly string[];
+  /** Top stacks by total stalled time (at most `limit`). */
+  readonly stacks: readonly BlocksStack[];
+  /** Newest first (at most `limit`). */
+  readonly recent: readonly StoredEvent[];
+}
+
+function mergeStacks(views: readonly InstanceView[]): BlocksStack[] {
+  const merged = new Map<string, StackStats & { instances: string[] }>();
+  for (const view of views) {
+    for (const s of view.stacks) {
+      const m = merged.get(s.fingerprint);
+      if (!m) {
+        merged.set(s.fingerprint, { ...s, instances: [view.instance] });
+        continue;
+      }
+      m.count += s.count;
+      m.totalMs += s.totalMs;
+      m.maxMs = Math.max(m.maxMs, s.maxMs);
+      if (s.lastMs > m.lastMs) {
+        m.lastMs = s.lastMs;
+        m.frames = s.frames;
+      }
+      m.instances.push(view.instance);
+    }
+  }
+  return [...merged.values()].sort((a, b) => b.totalMs - a.totalMs);
+}
+
+export function blocksView(
+  store: BlockStore,
+  job: string,
+  instance: string | undefined,
+  limit: number,
+  nowMs: number,
+): BlocksResponse {
+  const views = store.select(job, instance, nowMs);
+  const recent = views
+    .flatMap((v) => v.recent)
+    .sort((a, b) => b.timeMs - a.timeMs)
+    .slice(0, limit);
+  return {
+    job,
+    instance: instance ?? null,
+    now: nowMs,
+    instances: views.map((v) => v.instance),
+    stacks: mergeStacks(views).slice(0, limit),
+    recent,
+  };
+}
+
+export const blocksApi: FastifyPluginCallback<{ store: BlockStore }> = (app, { store }, done) => {
+  app.get('/api/v1/blocks', (req, reply) => {
+    try {
+      const { job, instance, limit } = parseBlocksQuery(req.query as Record<string, unknown>);
+      return blocksView(store, job, instance, limit, Date.now());
+    } catch (err) {
+      if (!(err instanceof BadParameter)) throw err;
+      return reply.code(400).send({
+        statusCode: 400,
+        error: 'Bad Request',
+        parameter: err.parameter,
+        message: err.message,
+      });
+    }
+  });
+  done();
+};

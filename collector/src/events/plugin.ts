@@ -1,0 +1,49 @@
+/**
+ * Blocked-loop events: POST /v1/logs (OTLP/HTTP, through the shared ingest
+ * route: same limits, auth and errors as /v1/metrics) into a bounded store,
+ * and GET /api/v1/blocks to read it. The per-instance count in /metrics
+ * (loopscope_eventloop_blocks_total) is the agent's own counter, which
+ * arrives with its metrics: one family, counting every stall, captured or not.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { CollectorContext } from '../context.js';
+import { registerOtlpRoute } from '../ingest/route.js';
+import type { PartialSuccess } from '../ingest/response.js';
+import type { OtlpEncoding } from '../otlp/wire.js';
+import { blocksApi } from './api.js';
+import { decodeLogsExport } from './decode.js';
+import { BlockStore } from './store.js';
+
+/** Decode and store one logs export; throws OtlpDecodeError for an unreadable body. */
+export function acceptLogs(
+  ctx: CollectorContext,
+  store: BlockStore,
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+  nowMs = Date.now(),
+): PartialSuccess {
+  const decoded = decodeLogsExport(body, encoding, ctx.decodeLimits);
+  for (const batch of decoded.batches) store.add(batch.sender, batch.events, nowMs);
+  const ignored =
+    decoded.ignored > 0
+      ? `${decoded.ignored} log record(s) that are not loopscope block events were ignored`
+      : '';
+  const message = [decoded.rejections.summary(), ignored].filter((m) => m !== '').join('; ');
+  return { rejected: decoded.rejections.total, message };
+}
+
+export function blockEvents(app: FastifyInstance, ctx: CollectorContext): Promise<void> {
+  const store = new BlockStore();
+  // The ingest route replaces its context's parsers and error handler: give it its own.
+  void app.register((ingest, _opts, done) => {
+    registerOtlpRoute(ingest, ctx.ingest, {
+      url: '/v1/logs',
+      rejectedField: 'rejectedLogRecords',
+      handle: (body, encoding) => acceptLogs(ctx, store, body, encoding),
+      onResult: (result) => ctx.selfMetrics.export(result),
+    });
+    done();
+  });
+  void app.register(blocksApi, { store });
+  return Promise.resolve();
+}

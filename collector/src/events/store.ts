@@ -1,0 +1,143 @@
+/**
+ * Recent block events per instance, bounded in every direction: at most
+ * `maxInstances` instances (the least recently heard from goes first), per
+ * instance the `maxStacks` stacks with the most stalled time and the last
+ * `maxRecent` events, nothing older than `retentionMs`. Events are kept
+ * longer than metric series expire by default: what blocked an instance
+ * just before it died is worth reading after it died.
+ */
+import type { Sender } from '../otlp/model.js';
+import type { BlockEvent, BlockFrame } from './model.js';
+
+export interface BlockStoreOptions {
+  readonly maxInstances: number;
+  readonly maxStacks: number;
+  readonly maxRecent: number;
+  readonly retentionMs: number;
+}
+
+export const DEFAULT_BLOCK_STORE: BlockStoreOptions = {
+  maxInstances: 1000,
+  maxStacks: 25,
+  maxRecent: 50,
+  retentionMs: 60 * 60 * 1000,
+};
+
+/** One blocking stack and how much it stalled the loop. */
+export interface StackStats {
+  readonly fingerprint: string;
+  count: number;
+  totalMs: number;
+  maxMs: number;
+  /** Start of the latest stall with this stack, ms since the epoch. */
+  lastMs: number;
+  frames: readonly BlockFrame[];
+}
+
+export interface StoredEvent extends BlockEvent {
+  readonly instance: string;
+}
+
+interface InstanceBlocks {
+  readonly job: string;
+  readonly instance: string;
+  lastSeenMs: number;
+  readonly stacks: Map<string, StackStats>;
+  /** Oldest first. */
+  readonly recent: StoredEvent[];
+}
+
+const keyOf = (job: string, instance: string): string => `${job}\u0000${instance}`;
+
+export class BlockStore {
+  /** Insertion order is recency: an instance is moved to the end when it sends. */
+  private readonly instances = new Map<string, InstanceBlocks>();
+
+  constructor(readonly options: BlockStoreOptions = DEFAULT_BLOCK_STORE) {}
+
+  get instanceCount(): number {
+    return this.instances.size;
+  }
+
+  add(sender: Sender, events: readonly BlockEvent[], nowMs: number): void {
+    const key = keyOf(sender.job, sender.instance);
+    const entry = this.instances.get(key) ?? {
+      job: sender.job,
+      instance: sender.instance,
+      lastSeenMs: nowMs,
+      stacks: new Map<string, StackStats>(),
+      recent: [],
+    };
+    this.instances.delete(key);
+    this.instances.set(key, entry);
+    entry.lastSeenMs = nowMs;
+    for (const event of events) this.record(entry, event);
+    while (this.instances.size > this.options.maxInstances) {
+      const oldest = this.instances.keys().next().value;
+      if (oldest === undefined) break;
+      this.instances.delete(oldest);
+    }
+  }
+
+  private record(entry: InstanceBlocks, event: BlockEvent): void {
+    entry.recent.push({ ...event, instance: entry.instance });
+    if (entry.recent.length > this.options.maxRecent) entry.recent.shift();
+    const stack = entry.stacks.get(event.fingerprint);
+    if (stack) {
+      stack.count++;
+      stack.totalMs += event.durationMs;
+      stack.maxMs = Math.max(stack.maxMs, event.durationMs);
+      if (event.timeMs >= stack.lastMs) {
+        stack.lastMs = event.timeMs;
+        stack.frames = event.frames;
+      }
+      return;
+    }
+    entry.stacks.set(event.fingerprint, {
+      fingerprint: event.fingerprint,
+      count: 1,
+      totalMs: event.durationMs,
+      maxMs: event.durationMs,
+      lastMs: event.timeMs,
+      frames: event.frames,
+    });
+    if (entry.stacks.size > this.options.maxStacks) {
+      // Keep the stacks that stalled the loop the longest in total.
+      let least: StackStats | undefined;
+      for (const s of entry.stacks.values()) if (!least || s.totalMs < least.totalMs) least = s;
+      if (least) entry.stacks.delete(least.fingerprint);
+    }
+  }
+
+  /** Removes instances not heard from within the retention. */
+  expire(nowMs: number): void {
+    for (const [key, entry] of this.instances) {
+      if (nowMs - entry.lastSeenMs > this.options.retentionMs) this.instances.delete(key);
+    }
+  }
+
+  /**
+   * The stored instances of `job` (only `instance` when given). Each stack
+   * is reported once per instance; callers merge them for a job-wide view.
+   */
+  select(job: string, instance: string | undefined, nowMs: number): readonly InstanceView[] {
+    this.expire(nowMs);
+    if (instance !== undefined) {
+      const entry = this.instances.get(keyOf(job, instance));
+      return entry ? [view(entry)] : [];
+    }
+    const out: InstanceView[] = [];
+    for (const entry of this.instances.values()) if (entry.job === job) out.push(view(entry));
+    return out;
+  }
+}
+
+export interface InstanceView {
+  readonly instance: string;
+  readonly stacks: readonly StackStats[];
+  readonly recent: readonly StoredEvent[];
+}
+
+function view(entry: InstanceBlocks): InstanceView {
+  return { instance: entry.instance, stacks: [...entry.stacks.values()], recent: entry.recent };
+}
