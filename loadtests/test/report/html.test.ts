@@ -68,7 +68,15 @@ function blockedRunReport(): Report {
       },
     },
     analysis: analyseRows(rows),
-    blockingStacks: [],
+    blockingStacks: [
+      {
+        fingerprint: 'a1',
+        count: 12,
+        totalMs: 1800,
+        maxMs: 230,
+        frames: ['blockFor /srv/target/server.js:14:3', 'handler /srv/target/server.js:43:7'],
+      },
+    ],
     baseline: null,
     warnings: [],
   };
@@ -129,4 +137,8 @@ test('Markdown shows the verdict, the divergence, the failed threshold and the f
   assert.match(md, /\| http_req_duration \| p\(95\)<100 \| FAIL \| evaluated from samples \|/);
   assert.match(md, /## Timeline \(2 buckets per row, worst value shown\)/);
   assert.match(md, /\| event-loop delay p99 \| 140 ms \| 0\.\d\d \(40\) \|/);
+  assert.match(
+    md,
+    /## Top blocking stacks during the run[\s\S]*\| 12 \| 1800 ms \| 230 ms \| blockFor \/srv\/target\/server\.js:14:3 ← handler/,
+  );
 });
