@@ -15,8 +15,8 @@ const SPIKE_RATE = envNumber('SPIKE_RATE', 500);
 
 export const options = buildOptions({
   script: 'spike',
-  // A spike is meant to overrun the VU pool for a moment.
-  maxDropped: Number.MAX_SAFE_INTEGER,
+  // A spike may overrun the VU pool for a moment, not for the whole hold.
+  maxDropped: 500,
   scenarios: {
     spike: {
       executor: 'ramping-arrival-rate',

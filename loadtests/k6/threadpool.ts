@@ -17,7 +17,8 @@ const DURATION = env('DURATION', '2m');
 
 export const options = buildOptions({
   script: 'threadpool',
-  maxDropped: Number.MAX_SAFE_INTEGER,
+  // The pool queueing backs requests up into the VU pool: some drops are expected.
+  maxDropped: 200,
   thresholds: {
     // The fast endpoint must stay fast while the pool is busy.
     'http_req_duration{name:ok}': [`p(95)<${P95_MS}`],

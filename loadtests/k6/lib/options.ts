@@ -1,16 +1,16 @@
 import type { Options, Scenario, Threshold } from 'k6/options';
-import { P95_MS, P99_MS, testId } from './config.ts';
+import { envNumber, P95_MS, P99_MS, testId } from './config.ts';
 
 export interface ScriptOptions {
   /** Script name, used in the test id and the summary path. */
   script: string;
   scenarios: Record<string, Scenario>;
-  /** Largest acceptable count of dropped iterations (arrival-rate backlog). */
+  /** Largest acceptable count of dropped iterations (arrival-rate backlog); `MAX_DROPPED` overrides. */
   maxDropped?: number;
   /** Extra thresholds, e.g. per-endpoint latency with `{name:...}` submetrics. */
   thresholds?: Record<string, Threshold[]>;
-  /** Stop the run at the first latency breach (used by the ramp to find the break point). */
-  abortOnLatency?: boolean;
+  /** Stop the run at the first breach of latency or dropped iterations (the ramp's break point). */
+  abortAtBreak?: boolean;
 }
 
 /**
@@ -20,8 +20,9 @@ export interface ScriptOptions {
  * thresholds, and the trend stats the analysis reads.
  */
 export function buildOptions(o: ScriptOptions): Options {
-  const latency = (expr: string): Threshold =>
-    o.abortOnLatency ? { threshold: expr, abortOnFail: true, delayAbortEval: '10s' } : expr;
+  const gate = (expr: string): Threshold =>
+    o.abortAtBreak ? { threshold: expr, abortOnFail: true, delayAbortEval: '10s' } : expr;
+  const maxDropped = envNumber('MAX_DROPPED', o.maxDropped ?? 0);
   return {
     scenarios: o.scenarios,
     tags: { testid: testId(o.script) },
@@ -39,9 +40,9 @@ export function buildOptions(o: ScriptOptions): Options {
     ],
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],
     thresholds: {
-      http_req_duration: [latency(`p(95)<${P95_MS}`), latency(`p(99)<${P99_MS}`)],
+      http_req_duration: [gate(`p(95)<${P95_MS}`), gate(`p(99)<${P99_MS}`)],
       http_req_failed: ['rate<0.01'],
-      dropped_iterations: [`count<=${o.maxDropped ?? 0}`],
+      dropped_iterations: [gate(`count<=${maxDropped}`)],
       ...o.thresholds,
     },
   };
