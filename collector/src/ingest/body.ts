@@ -2,9 +2,9 @@
  * Reads a request body, inflating gzip/deflate, with the size limit applied
  * to the DECOMPRESSED bytes as they come out of zlib: a gzip bomb is cut
  * off at the limit instead of being inflated. On refusal the request stream
- * is left paused (not destroyed), so the 413 can still be sent; the
- * response then closes the connection.
+ * is left paused (not destroyed), so the error response can still be sent.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib';
 import type { BodyCompression } from './content-type.js';
@@ -100,4 +100,27 @@ export function readBody(
     raw.on('aborted', onAborted);
     raw.resume();
   });
+}
+
+/**
+ * After refusing a request whose body has not all arrived, read and throw
+ * away the rest (never inflated, never kept) so that a client still writing
+ * reads the answer instead of a connection reset, and a keep-alive
+ * connection stays usable. Reading stops beyond `capBytes`, and a body not
+ * finished within `graceMs` gets its connection closed.
+ */
+export function discardRest(raw: IncomingMessage, capBytes: number, graceMs = 2000): void {
+  if (raw.complete || raw.destroyed) return;
+  const timer = setTimeout(() => raw.socket.destroy(), graceMs);
+  timer.unref();
+  let discarded = 0;
+  const onData = (chunk: Buffer): void => {
+    discarded += chunk.length;
+    if (discarded <= capBytes) return;
+    raw.off('data', onData);
+    raw.pause();
+  };
+  raw.on('data', onData);
+  raw.once('end', () => clearTimeout(timer));
+  raw.resume();
 }

@@ -15,7 +15,7 @@ import type { IngestGate } from './gate.js';
 import type { TokenSet } from './auth.js';
 import { IngestError, INGEST_ERRORS } from './errors.js';
 import { compressionOf, encodingOf } from './content-type.js';
-import { readBody, tooLarge } from './body.js';
+import { discardRest, readBody, tooLarge } from './body.js';
 import { errorResponse, exportResponse, type PartialSuccess } from './response.js';
 
 export interface IngestSettings {
@@ -79,9 +79,7 @@ export function registerOtlpRoute(
     } catch {
       encoding = undefined;
     }
-    // A body refused before it was read to the end must not be drained to
-    // keep the connection: close it instead.
-    if (!Buffer.isBuffer(request.body)) reply.header('connection', 'close');
+    discardRest(request.raw, 4 * settings.maxBodyBytes);
     if (err.retryAfterSeconds !== undefined) {
       reply.header('retry-after', String(err.retryAfterSeconds));
     }

@@ -116,6 +116,7 @@ export interface AttributeLimits {
 }
 
 const MAX_DEPTH = 8;
+const NO_ATTRIBUTES: Readonly<Record<string, AttrValue>> = Object.freeze({});
 
 /**
  * A list of OTLP KeyValue into a flat record. Prometheus labels are strings,
@@ -129,8 +130,9 @@ export function readAttributes(
   where: Where,
 ): Record<string, AttrValue> {
   const items = readArray(list, where);
+  // Most points have no attributes: share one frozen empty record.
+  if (items.length === 0) return NO_ATTRIBUTES;
   const out: Record<string, AttrValue> = {};
-  if (items.length === 0) return out;
   if (items.length > limits.maxAttributes) {
     throw new PointRejected(
       `${items.length} attributes, more than the limit of ${limits.maxAttributes}`,

@@ -3,7 +3,7 @@
  * streamed in chunks so a test can see the server answer (413) before the
  * client has sent everything.
  */
-import { request, type IncomingHttpHeaders } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 
 export interface RawResponse {
   status: number;
@@ -27,7 +27,11 @@ export function raw(url: string, req: RawRequest = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     let written = 0;
     let answered = false;
-    const r = request(url, { method: req.method ?? 'POST', headers: req.headers, agent: false });
+    // A keep-alive client, as exporters are: a `Connection: close` request
+    // makes the server close the socket right after answering, while the
+    // client may still be writing the body.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const r = request(url, { method: req.method ?? 'POST', headers: req.headers, agent });
     r.on('response', (res) => {
       answered = true;
       const chunks: Buffer[] = [];
@@ -44,6 +48,7 @@ export function raw(url: string, req: RawRequest = {}): Promise<RawResponse> {
     });
     // The server may close the connection after answering a refused body.
     r.on('error', (err) => {
+      agent.destroy();
       if (!answered) reject(err);
     });
     if (req.stream) {
