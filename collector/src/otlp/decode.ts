@@ -164,20 +164,24 @@ function readMetric(
   const name = readString(metric.name, () => `${mAt()}.name`);
   const unit = readString(metric.unit, () => `${mAt()}.unit`);
   const description = readString(metric.description, () => `${mAt()}.description`);
-  const kinds = DATA_KINDS.filter((k) => has(metric, k));
-  const label = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}...` : name);
-  if (kinds.length > 1) {
-    throw new OtlpDecodeError(
-      `a metric has one of ${DATA_KINDS.join('/')}, found ${kinds.join(' and ')}`,
-      mAt(),
-    );
+  let kind: (typeof DATA_KINDS)[number] | undefined;
+  for (const k of DATA_KINDS) {
+    if (!has(metric, k)) continue;
+    if (kind !== undefined) {
+      throw new OtlpDecodeError(
+        `a metric has one of ${DATA_KINDS.join('/')}, found ${kind} and ${k}`,
+        mAt(),
+      );
+    }
+    kind = k;
   }
-  const kind = kinds[0];
+  // Only built for messages: most metrics are never rejected.
+  const label = (): string => JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}...` : name);
   if (kind === undefined) {
     out.rejections.add(
       'malformed',
       0,
-      `metric ${label}: no gauge, sum or histogram data (unknown metric type?)`,
+      `metric ${label()}: no gauge, sum or histogram data (unknown metric type?)`,
     );
     return undefined;
   }
@@ -189,7 +193,7 @@ function readMetric(
     out.rejections.add(
       reason,
       raw.length,
-      `metric ${label}: ${why}; its ${raw.length} point(s) were rejected`,
+      `metric ${label()}: ${why}; its ${raw.length} point(s) were rejected`,
     );
     return undefined;
   };
@@ -216,8 +220,9 @@ function readMetric(
   }
   const monotonic = kind === 'sum' && readBool(data.isMonotonic, () => `${dAt()}.isMonotonic`);
   const points: (NumberPoint | HistogramPoint)[] = [];
-  for (let p = 0; p < raw.length; p++) {
-    const pAt = (): string => `${dAt()}.dataPoints[${p}]`;
+  let p = 0;
+  const pAt = (): string => `${dAt()}.dataPoints[${p}]`;
+  for (p = 0; p < raw.length; p++) {
     const point = readObject(raw[p], pAt);
     if (point === undefined) continue;
     try {
@@ -228,7 +233,7 @@ function readMetric(
       if (decoded) points.push(decoded);
     } catch (err) {
       if (!(err instanceof PointRejected)) throw err;
-      out.rejections.add(err.reason, 1, `metric ${label} point ${p}: ${err.message}`);
+      out.rejections.add(err.reason, 1, `metric ${label()} point ${p}: ${err.message}`);
     }
   }
   out.accepted += points.length;
@@ -308,8 +313,14 @@ function readHistogramPoint(
   const sum = has(point, 'sum') ? readDouble(point.sum, () => `${pAt()}.sum`) : 0;
   const rawCounts = readArray(point.bucketCounts, () => `${pAt()}.bucketCounts`);
   const rawBounds = readArray(point.explicitBounds, () => `${pAt()}.explicitBounds`);
-  const bucketCounts = rawCounts.map((c, i) => readUint64(c, () => `${pAt()}.bucketCounts[${i}]`));
-  let bounds = rawBounds.map((b, i) => readDouble(b, () => `${pAt()}.explicitBounds[${i}]`));
+  // One `where` per array, reading the loop index, rather than one closure per element.
+  let i = 0;
+  const countAt = (): string => `${pAt()}.bucketCounts[${i}]`;
+  const boundAt = (): string => `${pAt()}.explicitBounds[${i}]`;
+  const bucketCounts = new Array<number>(rawCounts.length);
+  for (i = 0; i < rawCounts.length; i++) bucketCounts[i] = readUint64(rawCounts[i], countAt);
+  let bounds = new Array<number>(rawBounds.length);
+  for (i = 0; i < rawBounds.length; i++) bounds[i] = readDouble(rawBounds[i], boundAt);
   if (!Number.isFinite(sum)) throw new PointRejected(`sum ${sum} is not finite`);
   if (bucketCounts.length === 0) {
     // No buckets: everything is in +Inf.
@@ -320,7 +331,7 @@ function readHistogramPoint(
       `${bucketCounts.length} bucket counts for ${bounds.length} explicit bounds (expected ${bounds.length + 1})`,
     );
   }
-  for (let i = 0; i < bounds.length; i++) {
+  for (i = 0; i < bounds.length; i++) {
     const b = bounds[i]!;
     if (!Number.isFinite(b)) throw new PointRejected(`explicit bound ${i} is ${b}, not finite`);
     if (i > 0 && !(b > bounds[i - 1]!))

@@ -17,7 +17,7 @@ interface LongLike {
 const TWO_32 = 4294967296;
 
 function isLong(v: object): v is LongLike {
-  return 'low' in v && 'high' in v && 'unsigned' in v;
+  return typeof (v as Partial<LongLike>).low === 'number';
 }
 
 /** `where` is only evaluated to build an error message. */
@@ -139,12 +139,15 @@ export function readAttributes(
       'too_large',
     );
   }
-  for (let i = 0; i < items.length; i++) {
-    const at = (): string => `${where()}[${i}]`;
+  let i = 0;
+  const at = (): string => `${where()}[${i}]`;
+  const keyAt = (): string => `${at()}.key`;
+  const valueAt = (): string => `${at()}.value`;
+  for (i = 0; i < items.length; i++) {
     const kv = readObject(items[i], at);
     if (kv === undefined) continue;
-    const key = readString(kv.key, () => `${at()}.key`);
-    const value = readAnyValue(kv.value, 0, () => `${at()}.value`);
+    const key = readString(kv.key, keyAt);
+    const value = readAnyValue(kv.value, 0, valueAt);
     if (typeof value === 'string' && value.length > limits.maxAttributeLength) {
       throw new PointRejected(
         `attribute ${JSON.stringify(key.slice(0, 64))} is ${value.length} characters long, more than the limit of ${limits.maxAttributeLength}`,

@@ -14,8 +14,8 @@ export class Family {
   readonly series = new Set<Series>();
   /** Per-job accumulators of counters and histograms in `--rollup job` mode. */
   readonly jobSeries = new Set<JobSeries>();
-  /** Resolution-cache keys pointing at this family, dropped with it. */
-  readonly signatures: string[] = [];
+  /** OTLP metric names resolved to this family (cache entries dropped with it). */
+  readonly metricNames: string[] = [];
   constructor(
     /** Family name; for counters it ends in `_total`, for histograms it is the base name. */
     readonly name: string,
@@ -43,22 +43,30 @@ function sampleNames(name: string, type: PromMetricType): string[] {
   return type === 'counter' ? [name, name.replace(/_total$/, '')] : [name];
 }
 
+interface CacheEntry {
+  readonly type: PromMetricType;
+  readonly unit: string;
+  readonly family: Family;
+}
+
 const RESERVED = new Set<string>(
   Object.values(COLLECTOR_METRICS).flatMap((n) => [n, n.replace(/_total$/, '')]),
 );
 
 export class FamilyRegistry {
   private readonly byName = new Map<string, Family>();
-  private readonly bySignature = new Map<string, Family>();
+  /** OTLP metric name -> the families it resolved to, by type and unit (the ingest hot path). */
+  private readonly byMetric = new Map<string, CacheEntry[]>();
   /** Sample name -> the family that emits it. */
   private readonly samples = new Map<string, Family>();
 
   /** The family for a metric, or a message saying why it has none. */
   resolve(m: DecodedMetric): Family | string {
     const type = promTypeOf(m);
-    const signature = `${type}\u0000${m.unit}\u0000${m.name}`;
-    const cached = this.bySignature.get(signature);
-    if (cached) return cached;
+    const entries = this.byMetric.get(m.name);
+    if (entries) {
+      for (const e of entries) if (e.type === type && e.unit === m.unit) return e.family;
+    }
     const name = prometheusName(m.name, m.unit, type);
     const samples = sampleNames(name, type);
     if (samples.some((s) => RESERVED.has(s)) || RESERVED.has(name)) {
@@ -75,8 +83,10 @@ export class FamilyRegistry {
       this.byName.set(name, family);
       for (const s of samples) this.samples.set(s, family);
     }
-    family.signatures.push(signature);
-    this.bySignature.set(signature, family);
+    family.metricNames.push(m.name);
+    const entry = { type, unit: m.unit, family };
+    if (entries) entries.push(entry);
+    else this.byMetric.set(m.name, [entry]);
     return family;
   }
 
@@ -85,7 +95,11 @@ export class FamilyRegistry {
     if (!family.empty || this.byName.get(family.name) !== family) return;
     this.byName.delete(family.name);
     for (const s of sampleNames(family.name, family.type)) this.samples.delete(s);
-    for (const sig of family.signatures) this.bySignature.delete(sig);
+    for (const name of family.metricNames) {
+      const kept = this.byMetric.get(name)?.filter((e) => e.family !== family) ?? [];
+      if (kept.length > 0) this.byMetric.set(name, kept);
+      else this.byMetric.delete(name);
+    }
   }
 
   all(): IterableIterator<Family> {

@@ -119,7 +119,12 @@ function sameBounds(a: readonly number[], b: readonly number[]): boolean {
 function addToJob(job: JobSeries, bounds: readonly number[], inc: HistogramState): void {
   const h = job.histogram;
   if (!h) {
-    job.histogram = { bounds, bucketCounts: [...inc.bucketCounts], count: inc.count, sum: inc.sum };
+    job.histogram = {
+      bounds,
+      bucketCounts: inc.bucketCounts.slice(),
+      count: inc.count,
+      sum: inc.sum,
+    };
     return;
   }
   for (let i = 0; i < h.bucketCounts.length; i++) h.bucketCounts[i]! += inc.bucketCounts[i]!;
@@ -144,7 +149,7 @@ export function applyHistogram(
     if (!fresh && s.temporality === 'delta' && deltaOverlaps(s, p)) return 'out_of_order';
     const restart = !h || s.temporality !== 'delta' || bounds !== h.bounds;
     if (restart) {
-      s.histogram = { bounds, bucketCounts: [...p.bucketCounts], count: p.count, sum: p.sum };
+      s.histogram = { bounds, bucketCounts: p.bucketCounts.slice(), count: p.count, sum: p.sum };
       setTimes(s, p, temporality, now);
     } else {
       for (let i = 0; i < h.bucketCounts.length; i++) h.bucketCounts[i]! += p.bucketCounts[i]!;
@@ -176,7 +181,7 @@ export function applyHistogram(
     }
     addToJob(s.rollup, bounds, inc);
   }
-  s.histogram = { bounds, bucketCounts: [...p.bucketCounts], count: p.count, sum: p.sum };
+  s.histogram = { bounds, bucketCounts: p.bucketCounts.slice(), count: p.count, sum: p.sum };
   s.value = p.count;
   setTimes(s, p, temporality, now);
   return undefined;

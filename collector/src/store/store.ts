@@ -4,7 +4,15 @@
  * a synchronous function of a decoded batch, so tests and benchmarks drive
  * it without HTTP.
  */
-import type { DecodedMetric, ExportListener, ResourceMetrics } from '../otlp/model.js';
+import type {
+  Attributes,
+  DecodedMetric,
+  ExportListener,
+  HistogramPoint,
+  NumberPoint,
+  ResourceMetrics,
+  Temporality,
+} from '../otlp/model.js';
 import type { DropReason } from '../names.js';
 import { Rejections } from '../rejections.js';
 import { attributeLabels, joinLabels, labelPair, attrText } from '../prometheus/labels.js';
@@ -84,6 +92,13 @@ export class SenderState implements SenderView {
   }
 }
 
+/** What one ingest call has accepted and dropped so far. */
+interface Run {
+  accepted: number;
+  /** Dropped points and metrics, to leave out of what listeners get. */
+  dropped: Set<object> | undefined;
+}
+
 interface JobState {
   senders: number;
   readonly series: Map<string, JobSeries>;
@@ -145,8 +160,7 @@ export class MetricStore {
     now: number,
     rejections = new Rejections(),
   ): IngestResult {
-    const result: IngestResult = { accepted: 0, rejections };
-    let dropped: Set<object> | undefined;
+    const run: Run = { accepted: 0, dropped: undefined };
     for (const rm of batch) {
       const key = senderKey(rm.sender.job, rm.sender.instance);
       let sender = this.senderMap.get(key);
@@ -159,22 +173,16 @@ export class MetricStore {
             metric.points.length,
             `metric "${metric.name}": ${family}`,
           );
-          (dropped ??= new Set()).add(metric);
+          (run.dropped ??= new Set()).add(metric);
           continue;
         }
         sender ??= this.addSender(key, rm, now);
-        const drops = this.ingestMetric(sender, family, metric, now, (p) =>
-          (dropped ??= new Set()).add(p),
-        );
-        result.accepted += metric.points.length - drops.total;
-        for (const [reason, n] of drops.counts) {
-          rejections.add(reason, n, `metric "${metric.name}": ${n} point(s) ${DROP_TEXT[reason]}`);
-        }
+        this.ingestMetric(sender, family, metric, now, run, rejections);
       }
       if (sender && sender.seriesCount === 0) this.removeSenderIfEmpty(sender);
     }
-    if (result.accepted > 0 && this.listeners.size > 0) {
-      const accepted = dropped ? keepAccepted(batch, dropped) : batch;
+    if (run.accepted > 0 && this.listeners.size > 0) {
+      const accepted = run.dropped ? keepAccepted(batch, run.dropped) : batch;
       for (const l of this.listeners) {
         try {
           l(accepted, now);
@@ -183,7 +191,7 @@ export class MetricStore {
         }
       }
     }
-    return result;
+    return { accepted: run.accepted, rejections };
   }
 
   private ingestMetric(
@@ -191,60 +199,82 @@ export class MetricStore {
     family: Family,
     metric: DecodedMetric,
     now: number,
-    onDrop: (p: object) => void,
-  ): { total: number; counts: Map<DropReason, number> } {
-    const counts = new Map<DropReason, number>();
-    let total = 0;
-    const drop = (reason: DropReason, p: object): void => {
-      counts.set(reason, (counts.get(reason) ?? 0) + 1);
-      total++;
-      onDrop(p);
-    };
+    run: Run,
+    rejections: Rejections,
+  ): void {
+    let drops: Partial<Record<DropReason, number>> | undefined;
     let state = sender.metrics.get(family.name);
+    const temporality = metric.type === 'gauge' ? undefined : metric.temporality;
+    const monotonic = metric.type === 'sum' && metric.monotonic;
     for (const p of metric.points) {
       const labels = attributeLabels(p.attributes, this.reserved);
       let s = state?.series.get(labels);
-      if (!s) {
-        if (this.series >= this.options.maxSeries) {
-          drop('cardinality', p);
-          continue;
-        }
-        if (state && state.series.size >= this.options.maxCardinality) {
-          drop('cardinality', p);
-          continue;
-        }
+      let reason: DropReason | undefined;
+      if (s) {
+        reason = this.apply(s, metric, p, temporality, monotonic, now);
+      } else if (
+        this.series >= this.options.maxSeries ||
+        (state && state.series.size >= this.options.maxCardinality)
+      ) {
+        reason = 'cardinality';
+      } else {
         if (!state) {
           state = new MetricState(family);
           sender.metrics.set(family.name, state);
         }
-        s = new Series(sender, family, metric.name, metric.unit, p.attributes, labels);
-        if (this.options.rollup === 'job' && family.type !== 'gauge')
-          s.rollup = this.jobSeries(sender.job, family, labels);
-        state.series.set(labels, s);
-        family.series.add(s);
-        sender.seriesCount++;
-        this.series++;
+        s = this.addSeries(sender, state, metric, p.attributes, labels);
+        reason = this.apply(s, metric, p, temporality, monotonic, now);
+        // Keep the (maybe now empty) state and family for the next points; tidied below.
+        if (reason) this.removeSeries(state, s, false);
       }
-      const reason =
-        metric.type === 'histogram'
-          ? 'bucketCounts' in p
-            ? applyHistogram(s, p, metric.temporality, now)
-            : 'type_conflict'
-          : 'value' in p
-            ? applyNumber(
-                s,
-                p,
-                metric.type === 'sum' ? metric.temporality : undefined,
-                metric.type === 'sum' && metric.monotonic,
-                now,
-              )
-            : 'type_conflict';
-      if (reason) {
-        drop(reason, p);
-        if (s.fresh) this.removeSeries(state!, s);
+      if (reason === undefined) {
+        run.accepted++;
+        continue;
       }
+      (drops ??= {})[reason] = (drops[reason] ?? 0) + 1;
+      (run.dropped ??= new Set()).add(p);
     }
-    return { total, counts };
+    if (!drops) return;
+    if (state && state.series.size === 0) {
+      sender.metrics.delete(family.name);
+      this.families.releaseIfEmpty(family);
+    }
+    for (const [reason, n] of Object.entries(drops) as [DropReason, number][]) {
+      rejections.add(reason, n, `metric "${metric.name}": ${n} point(s) ${DROP_TEXT[reason]}`);
+    }
+  }
+
+  private apply(
+    s: Series,
+    metric: DecodedMetric,
+    p: DecodedMetric['points'][number],
+    temporality: Temporality | undefined,
+    monotonic: boolean,
+    now: number,
+  ): DropReason | undefined {
+    // The decoder gives histogram metrics histogram points and the others number points.
+    return metric.type === 'histogram'
+      ? applyHistogram(s, p as HistogramPoint, metric.temporality, now)
+      : applyNumber(s, p as NumberPoint, temporality, monotonic, now);
+  }
+
+  private addSeries(
+    sender: SenderState,
+    state: MetricState,
+    metric: DecodedMetric,
+    attributes: Attributes,
+    labels: string,
+  ): Series {
+    const family = state.family;
+    const s = new Series(sender, family, metric.name, metric.unit, attributes, labels);
+    if (this.options.rollup === 'job' && family.type !== 'gauge') {
+      s.rollup = this.jobSeries(sender.job, family, labels);
+    }
+    state.series.set(labels, s);
+    family.series.add(s);
+    sender.seriesCount++;
+    this.series++;
+    return s;
   }
 
   private addSender(key: string, rm: ResourceMetrics, now: number): SenderState {
@@ -278,13 +308,15 @@ export class MetricStore {
     return js;
   }
 
-  private removeSeries(state: MetricState, s: Series): void {
+  /** Remove a series; with `tidy`, also its sender's metric state and its family once empty. */
+  private removeSeries(state: MetricState, s: Series, tidy = true): void {
     const sender = s.sender as SenderState;
     state.series.delete(s.labels);
-    if (state.series.size === 0) sender.metrics.delete(state.family.name);
     s.family.series.delete(s);
     sender.seriesCount--;
     this.series--;
+    if (!tidy) return;
+    if (state.series.size === 0) sender.metrics.delete(state.family.name);
     this.families.releaseIfEmpty(s.family);
   }
 

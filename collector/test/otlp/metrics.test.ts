@@ -110,6 +110,24 @@ test('protobuf and JSON decode to the same model', async () => {
   );
 });
 
+test('zero values are values: explicit presence keeps asInt/asDouble = 0', async () => {
+  const h = sdkHarness(RESOURCE);
+  h.meter.createCounter('zero.int', { valueType: 1 }).add(0);
+  h.meter.createGauge('zero.double').record(0);
+  h.meter.createHistogram('zero.hist', { advice: { explicitBucketBoundaries: [1] } }).record(0);
+  const rm = await h.collect();
+  await h.provider.shutdown();
+  for (const encoding of ['protobuf', 'json'] as const) {
+    const out = decodeMetricsExport(serialize(rm, encoding), encoding);
+    assert.equal(out.rejections.total, 0, out.rejections.summary());
+    const metrics = out.resourceMetrics[0]!.metrics;
+    assert.equal((byName(metrics, 'zero.int').points[0] as NumberPoint).value, 0);
+    assert.equal((byName(metrics, 'zero.double').points[0] as NumberPoint).value, 0);
+    const hp = byName(metrics, 'zero.hist').points[0] as HistogramPoint;
+    assert.deepEqual([hp.count, hp.sum, hp.min, hp.max], [1, 0, 0, 0]);
+  }
+});
+
 test('delta temporality is decoded as such', async () => {
   const decoded = decodeMetricsRequest(
     serialize(await sampleExport('delta'), 'protobuf'),
