@@ -1,0 +1,47 @@
+/**
+ * The tools users would pick instead of loopscope, set up as their docs
+ * say, each loaded only when its arm runs: prom-client's default metrics
+ * (scraped over HTTP by the harness) and the OpenTelemetry runtime
+ * instrumentation exporting OTLP/protobuf with the same SDK and exporter
+ * versions the agent uses.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type MetricsHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** prom-client collectDefaultMetrics; returns the /metrics handler. */
+export async function startPromClient(): Promise<MetricsHandler> {
+  const client = await import('prom-client');
+  client.collectDefaultMetrics();
+  return (_req, res) => {
+    client.register.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': client.register.contentType }).end(text),
+      (err: unknown) => res.writeHead(500).end(String(err)),
+    );
+  };
+}
+
+/** @opentelemetry/instrumentation-runtime-node on an SDK MeterProvider exporting every `intervalMs`. */
+export async function startOtelRuntime(
+  url: string,
+  intervalMs: number,
+  serviceName: string,
+): Promise<void> {
+  const { MeterProvider, PeriodicExportingMetricReader } =
+    await import('@opentelemetry/sdk-metrics');
+  const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-proto');
+  const { resourceFromAttributes } = await import('@opentelemetry/resources');
+  const { RuntimeNodeInstrumentation } =
+    await import('@opentelemetry/instrumentation-runtime-node');
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url }),
+        exportIntervalMillis: intervalMs,
+        exportTimeoutMillis: Math.min(intervalMs, 30_000),
+      }),
+    ],
+  });
+  new RuntimeNodeInstrumentation().setMeterProvider(provider);
+}

@@ -1,0 +1,29 @@
+/** The servers benchmark 3 compares, and the ratios it reports. */
+export interface LoadArm {
+  readonly id: string;
+  readonly agent: boolean;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export const LOAD_ARMS: readonly LoadArm[] = [
+  { id: 'none', agent: false },
+  { id: 'none-aa', agent: false },
+  // As shipped: every default, the watchdog included.
+  { id: 'agent', agent: true },
+  { id: 'agent-nowatchdog', agent: true, env: { LOOPSCOPE_BLOCK_THRESHOLD_MS: '0' } },
+];
+
+export interface Comparison {
+  readonly label: string;
+  /** Numerator arm (B). */
+  readonly b: string;
+  /** Denominator arm (A). */
+  readonly a: string;
+}
+
+export const COMPARISONS: readonly Comparison[] = [
+  { label: 'A/A: none-aa / none', b: 'none-aa', a: 'none' },
+  { label: 'agent (defaults) / none', b: 'agent', a: 'none' },
+  { label: 'agent, watchdog off / none', b: 'agent-nowatchdog', a: 'none' },
+  { label: 'watchdog on / off (agent / agent-nowatchdog)', b: 'agent', a: 'agent-nowatchdog' },
+];
