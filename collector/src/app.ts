@@ -83,6 +83,12 @@ export function buildApp(
     clearInterval(sweep);
     done();
   });
+  // While shutting down, every answer closes its connection, so keep-alive
+  // clients (exporters) let go and close() does not wait for their idle sockets.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (ctx.ingest.gate.draining) void reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   void app.register(otlpMetrics, ctx);
   void app.register(exposition, ctx);
