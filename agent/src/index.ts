@@ -1,1 +1,7 @@
+export { startAgent, type AgentHandle } from './start.js';
+export { registerLoopscopeMetrics, type LoopscopeMetrics } from './metrics.js';
+export type { AgentOptions, SamplerOptions, OtlpProtocol } from './options.js';
+export type { AgentComponent } from './component.js';
+export type { Sampler, SamplerContext, SamplerFactory, Observe } from './sampler.js';
+export { SAMPLERS } from './samplers/index.js';
 export * from './names.js';

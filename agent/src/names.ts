@@ -102,7 +102,7 @@ export const METRICS = {
     unit: '{event}',
     kind: 'gauge',
     description:
-      'Events waiting to be processed when the event provider was last called (uvMetricsInfo.eventsWaiting).',
+      'Mean number of events already waiting when the loop reached the poll, per iteration, since the previous collection (uvMetricsInfo.eventsWaiting is cumulative).',
   }),
   eventloopBlocks: def({
     name: 'loopscope.eventloop.blocks',

@@ -1,0 +1,101 @@
+/**
+ * Parsers for configuration values. Each takes the raw value from either an
+ * environment variable (a string) or a code option (any type) plus the name
+ * of where it came from, and throws a ConfigError naming that source.
+ */
+
+export class ConfigError extends Error {
+  /** The environment variable or option that holds the bad value. */
+  readonly source: string;
+  constructor(source: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+    this.source = source;
+  }
+}
+
+const show = (raw: unknown): string => (typeof raw === 'string' ? `"${raw}"` : String(raw));
+
+function fail(source: string, raw: unknown, expected: string): never {
+  throw new ConfigError(source, `invalid ${source}=${show(raw)}: expected ${expected}`);
+}
+
+/** Milliseconds: a finite number in [min, max]; env strings must be plain decimal numbers. */
+export function parseMs(raw: unknown, source: string, min: number, max: number): number {
+  const value = typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    fail(source, raw, `a number of milliseconds from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** OTel booleans: only a case-insensitive "true" is true; "false" and "" are false. */
+export function parseBoolean(raw: unknown, source: string): boolean {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'string') {
+    const v = raw.trim().toLowerCase();
+    if (v === 'true' || v === '1') return true;
+    if (v === 'false' || v === '0' || v === '') return false;
+  }
+  return fail(source, raw, 'true or false');
+}
+
+export function parseString(raw: unknown, source: string): string {
+  if (typeof raw !== 'string' || raw.trim() === '') fail(source, raw, 'a non-empty string');
+  return raw.trim();
+}
+
+/** An http(s) URL, returned normalised. */
+export function parseUrl(raw: unknown, source: string): URL {
+  if (typeof raw === 'string') {
+    try {
+      const url = new URL(raw.trim());
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+    } catch {
+      // falls through to the message below
+    }
+  }
+  return fail(source, raw, 'an http:// or https:// URL');
+}
+
+export function parseChoice<T extends string>(
+  raw: unknown,
+  source: string,
+  choices: readonly T[],
+): T {
+  const v = typeof raw === 'string' ? raw.trim() : raw;
+  if (!choices.includes(v as T)) fail(source, raw, `one of ${choices.join(', ')}`);
+  return v as T;
+}
+
+/**
+ * W3C-baggage-style `key=value,key2=value2` lists as used by
+ * OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS; values are
+ * percent-decoded.
+ */
+export function parseKeyValueList(raw: unknown, source: string): Record<string, string> {
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) {
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        fail(source, JSON.stringify(raw), `string values (key "${k}" is ${typeof v})`);
+      }
+      out[k] = String(v);
+    }
+    return out;
+  }
+  if (typeof raw !== 'string') return fail(source, raw, 'key=value pairs separated by commas');
+  const out: Record<string, string> = {};
+  for (const part of raw.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    const key = eq > 0 ? part.slice(0, eq).trim() : '';
+    if (key === '') fail(source, raw, `key=value pairs separated by commas (bad pair "${part}")`);
+    try {
+      out[key] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      fail(source, raw, `percent-encoded values (bad value for "${key}")`);
+    }
+  }
+  return out;
+}

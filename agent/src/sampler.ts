@@ -1,0 +1,33 @@
+/**
+ * The one small interface every sampler implements. A sampler is a plain
+ * object: `tick` does periodic work on the agent's one shared timer,
+ * `collect` reports gauge and counter values when a MetricReader collects.
+ * Each can be called directly (benchmarks time `collect(() => {})`).
+ */
+import type { Attributes, Histogram } from '@opentelemetry/api';
+import type { MetricDef } from './names.js';
+import type { ResolvedSamplerOptions } from './options.js';
+
+export type Observe = (metric: MetricDef, value: number, attributes?: Attributes) => void;
+
+export interface Sampler {
+  /** Short name, for logs and benchmarks. */
+  readonly name: string;
+  /** The metrics `collect` reports; registered as observable instruments. */
+  readonly observes: readonly MetricDef[];
+  /** Periodic work on each tick of the shared timer; `now` is `performance.now()`. */
+  tick?(now: number): void;
+  /** Reports current values at collection time. */
+  collect?(observe: Observe): void;
+  /** Releases observers and pending work. */
+  stop?(): void;
+}
+
+export interface SamplerContext {
+  readonly options: ResolvedSamplerOptions;
+  /** A histogram instrument for `metric` with explicit bucket boundaries (seconds). */
+  histogram(metric: MetricDef, buckets: readonly number[]): Histogram;
+}
+
+/** Builds a sampler, or returns undefined when this Node cannot provide its signal. */
+export type SamplerFactory = (ctx: SamplerContext) => Sampler | undefined;

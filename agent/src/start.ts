@@ -1,0 +1,115 @@
+/**
+ * startAgent: the agent's own MeterProvider (never registered globally, so an
+ * app with its own OpenTelemetry SDK is untouched), exporting over OTLP/HTTP,
+ * with the samplers as its first component. Never throws and never rejects:
+ * bad configuration is one message and a no-op handle.
+ */
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { AgentComponent } from './component.js';
+import { createMetricExporter } from './export/exporter.js';
+import { describeError, log } from './log.js';
+import { registerLoopscopeMetrics, type LoopscopeMetrics } from './metrics.js';
+import { SCOPE_NAME } from './names.js';
+import {
+  isDisabled,
+  resolveOptions,
+  unknownOptions,
+  type AgentOptions,
+  type ResolvedOptions,
+} from './options.js';
+import { buildResource } from './resource.js';
+import { flushOnSignals } from './signals.js';
+import { settleWithin } from './timeout.js';
+import { VERSION } from './version.js';
+
+export interface AgentHandle {
+  /** Stops sampling and sends the last export (bounded by the export timeout). Never rejects. */
+  shutdown(): Promise<void>;
+}
+
+const NOOP: AgentHandle = { shutdown: () => Promise.resolve() };
+
+/** One agent per process, even if both `--import` and `startAgent()` are used. */
+const RUNNING = Symbol.for('@loopscope/agent.running');
+type Global = { [RUNNING]?: AgentHandle };
+
+function samplers(options: ResolvedOptions): AgentComponent {
+  let metrics: LoopscopeMetrics | undefined;
+  return {
+    start: (meter) => (metrics = registerLoopscopeMetrics(meter, options)),
+    stop: () => metrics?.stop(),
+  };
+}
+
+function start(code: AgentOptions): AgentHandle {
+  const warning = unknownOptions(code, process.env);
+  if (warning) log.warn(warning);
+  if (isDisabled(code)) return NOOP;
+  const options = resolveOptions(code);
+
+  const provider = new MeterProvider({
+    resource: buildResource(options),
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: createMetricExporter(options),
+        exportIntervalMillis: options.exportIntervalMs,
+        exportTimeoutMillis: options.exportTimeoutMs,
+      }),
+    ],
+  });
+  const meter = provider.getMeter(SCOPE_NAME, VERSION);
+  const components: AgentComponent[] = [samplers(options)];
+  for (const component of components) component.start(meter);
+
+  const stopComponents = async (): Promise<void> => {
+    for (const component of components) {
+      try {
+        await component.stop();
+      } catch (err) {
+        log.warn(`stopping a component failed: ${describeError(err)}`);
+      }
+    }
+  };
+  const uninstallSignals = options.handleSignals
+    ? flushOnSignals({
+        flush: () => provider.forceFlush(),
+        shutdown: () => stopComponents().then(() => provider.shutdown()),
+        timeoutMs: options.exportTimeoutMs,
+      })
+    : () => {};
+
+  let done: Promise<void> | undefined;
+  const handle: AgentHandle = {
+    shutdown() {
+      done ??= (async () => {
+        uninstallSignals();
+        await stopComponents();
+        const outcome = await settleWithin(provider.shutdown(), options.exportTimeoutMs);
+        if (outcome === 'timeout')
+          log.warn(`last export did not finish within ${options.exportTimeoutMs} ms`);
+        if ((globalThis as Global)[RUNNING] === handle) delete (globalThis as Global)[RUNNING];
+      })();
+      return done;
+    },
+  };
+  return handle;
+}
+
+export function startAgent(options: AgentOptions = {}): Promise<AgentHandle> {
+  const global = globalThis as Global;
+  const running = global[RUNNING];
+  if (running) {
+    log.warn('the agent is already running in this process; returning the running agent');
+    return Promise.resolve(running);
+  }
+  try {
+    const handle = start(options);
+    if (handle !== NOOP) global[RUNNING] = handle;
+    return Promise.resolve(handle);
+  } catch (err) {
+    log.error(
+      `${describeError(err)}; the agent is not running (the application continues without it)`,
+    );
+    return Promise.resolve(NOOP);
+  }
+}
