@@ -11,6 +11,7 @@ import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { sampleValue, scrape, startInProcess } from '../helpers/collector.js';
+import { promtoolCheckMetrics } from '../helpers/promtool.js';
 
 type Kind = 'proto' | 'json';
 
@@ -48,6 +49,7 @@ function sender(
       unit: 's',
       advice: { explicitBucketBoundaries: [0.1, 0.5, 1] },
     }),
+    depth: meter.createGauge('queue.depth', { unit: '{item}' }),
     flush: () => reader.forceFlush(),
     shutdown: () => provider.shutdown(),
   };
@@ -120,4 +122,46 @@ test('exporters with and without the bearer token against an authenticated colle
   assert.ok(
     (sampleValue(text, 'loopscope_collector_exports_total{result="unauthorized"}') ?? 0) >= 1,
   );
+});
+
+test('--rollup job with real exporters: job totals, gauge aggregates, per-instance liveness, valid exposition', async (t) => {
+  const c = await startInProcess(t, { rollup: 'job' });
+  const senders = ['a', 'b', 'c'].map((i) => sender('proto', c.url, i));
+  senders.forEach((s, i) => {
+    s.requests.add(i + 1, { route: '/cart' });
+    s.duration.record(0.25 * (i + 1));
+    s.depth.record(i + 1);
+  });
+  await Promise.all(senders.map((s) => s.flush()));
+  await Promise.all(senders.map((s) => s.shutdown()));
+  const text = await scrape(c.url);
+  assert.equal(
+    sampleValue(text, 'http_server_requests_total{job="shop/checkout",route="/cart"}'),
+    6,
+  );
+  assert.equal(
+    sampleValue(text, 'http_server_duration_seconds_bucket{job="shop/checkout",le="0.5"}'),
+    2,
+  );
+  assert.equal(sampleValue(text, 'http_server_duration_seconds_count{job="shop/checkout"}'), 3);
+  for (const [agg, v] of [
+    ['min', 1],
+    ['max', 3],
+    ['sum', 6],
+    ['count', 3],
+  ] as const) {
+    assert.equal(sampleValue(text, `queue_depth{job="shop/checkout",agg="${agg}"}`), v, agg);
+  }
+  assert.ok(!/^(http_server|queue)_\w+\{[^}]*instance=/m.test(text), 'no per-instance series');
+  for (const i of ['a', 'b', 'c']) {
+    assert.match(
+      text,
+      new RegExp(
+        `^loopscope_sender_last_seen_timestamp_seconds\\{job="shop/checkout",instance="${i}"\\}`,
+        'm',
+      ),
+    );
+  }
+  const check = await promtoolCheckMetrics(text);
+  assert.equal(check.code, 0, check.output);
 });
