@@ -43,6 +43,8 @@ export class Series implements SeriesView {
   temporality: Temporality | undefined;
   histogram: MutableHistogram | undefined;
   rollup: JobSeries | undefined;
+  /** Exposition's cache: labels and sample prefix, and the sender labels they were built with. */
+  rendered: { senderLabels: string; labels: string; prefix: string } | undefined;
   constructor(
     readonly sender: SenderView,
     readonly family: Family,
@@ -108,6 +110,22 @@ export function applyNumber(
   return undefined;
 }
 
+// Series of one metric share one bounds array: less memory, and the
+// exposition formats each array's `le` texts once.
+const interned = new Map<string, readonly number[]>();
+const INTERNED_LIMIT = 1000;
+
+function internBounds(bounds: readonly number[]): readonly number[] {
+  const key = bounds.join(',');
+  let shared = interned.get(key);
+  if (!shared) {
+    if (interned.size >= INTERNED_LIMIT) interned.clear();
+    shared = bounds;
+    interned.set(key, shared);
+  }
+  return shared;
+}
+
 function sameBounds(a: readonly number[], b: readonly number[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -140,7 +158,7 @@ export function applyHistogram(
 ): DropReason | undefined {
   const fresh = s.fresh;
   const h = s.histogram;
-  const bounds = h && sameBounds(h.bounds, p.bounds) ? h.bounds : p.bounds;
+  const bounds = h && sameBounds(h.bounds, p.bounds) ? h.bounds : internBounds(p.bounds);
   // Rollup sums buckets across instances, which needs one set of bounds per job series.
   const jobBounds = s.rollup?.histogram?.bounds;
   if (jobBounds && !sameBounds(jobBounds, p.bounds)) return 'type_conflict';
