@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const suites = ['agent/dist/test/', 'collector/dist/test/'];
+const suites = ['agent/dist/test', 'collector/dist/test'];
 const lines = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 if (process.argv.includes('--help')) {
   console.log(
@@ -34,12 +34,19 @@ function nodeFor(major) {
   return bin;
 }
 
-let failed = [];
+const failed = [];
 for (const major of lines.length ? lines : ['20', '22', '24']) {
   const node = nodeFor(major);
   const version = execFileSync(node, ['--version']).toString().trim();
   console.log(`\n=== Node ${version}: ${suites.join(' ')}`);
-  const r = spawnSync(node, ['--test', ...suites], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'scripts', 'run-tests.mjs'), '--node', node, ...suites],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (r.status !== 0) failed.push(version);
 }
 if (failed.length) {

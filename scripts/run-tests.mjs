@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Runs Node's built-in test runner on every *.test.js file under the given
+// directories. Node 20 accepts a directory for `--test` but no globs; Node 22+
+// accepts globs but treats a directory as one file. Listing the files
+// ourselves works the same on every supported line.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+if (args.length === 0 || args.includes('--help')) {
+  console.log(
+    'Usage: node scripts/run-tests.mjs [--node <path>] <dir>...\nRuns node --test on every *.test.js under each dir.',
+  );
+  process.exit(args.length === 0 ? 2 : 0);
+}
+let node = process.execPath;
+const dirs = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--node') node = args[++i];
+  else dirs.push(args[i]);
+}
+
+const files = dirs.flatMap((dir) =>
+  readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()
+    .map((f) => join(dir, f)),
+);
+if (files.length === 0) {
+  console.error(`No *.test.js files under ${dirs.join(', ')}: did the build run?`);
+  process.exit(1);
+}
+const r = spawnSync(node, ['--test', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
