@@ -60,6 +60,8 @@ export interface VerdictOptions {
   steadyShareOfLatency: number;
   steadyBucketShare: number;
   steadyUtilization: number;
+  /** ... and at most this many times the client p95 (see Criteria.maxTimesLatency). */
+  steadyMaxTimesLatency: number;
   /** Utilization from which the loop counts as busy (evidence). */
   busyUtilization: number;
   /**
@@ -80,6 +82,7 @@ export const DEFAULT_VERDICT_OPTIONS: VerdictOptions = {
   steadyShareOfLatency: 0.5,
   steadyBucketShare: 0.5,
   steadyUtilization: 0.3,
+  steadyMaxTimesLatency: 3,
   busyUtilization: 0.9,
   wholeRunClient: false,
 };
@@ -108,6 +111,12 @@ const poolOnly = (r: Row) =>
 interface Criteria {
   minImpactMs: number;
   share: number;
+  /**
+   * The delay may be at most this many times the client p95 (Infinity: no
+   * limit): a pool still draining earlier work while fast requests pass, or a
+   * loop stalled for a moment that most requests never met, held nobody up.
+   */
+  maxTimesLatency: number;
   /** Least loop utilization for the loop to be blamed; 0 = not required. */
   utilization: number;
 }
@@ -117,7 +126,8 @@ function loopHit(r: Row, c: Criteria): boolean {
   if (loop === null) return false;
   const busy =
     c.utilization === 0 || r.server.utilization === null || r.server.utilization >= c.utilization;
-  return loop >= c.minImpactMs && loop >= c.share * (r.p95 ?? 0) && busy;
+  const p95 = r.p95 ?? 0;
+  return loop >= c.minImpactMs && loop >= c.share * p95 && loop <= c.maxTimesLatency * p95 && busy;
 }
 
 function poolHit(r: Row, c: Criteria): boolean {
@@ -125,9 +135,11 @@ function poolHit(r: Row, c: Criteria): boolean {
   if (pool === null) return false;
   // Saturation shows as a pool wait well beyond the loop's own delay.
   const loop = r.server.loopDelayP99 ?? 0;
+  const p95 = r.p95 ?? 0;
   return (
     pool >= c.minImpactMs &&
-    pool >= c.share * (r.p95 ?? 0) &&
+    pool >= c.share * p95 &&
+    pool <= c.maxTimesLatency * p95 &&
     (r.server.poolDelayP99 ?? 0) >= 2 * loop
   );
 }
@@ -296,10 +308,16 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
   const focus = (diverged ? slowRows : judged).filter(hasServer);
   const base = focus.length > 0 ? focus : judged.filter(hasServer);
   const criteria: Criteria = diverged
-    ? { minImpactMs: o.minImpactMs, share: o.shareOfLatency, utilization: 0 }
+    ? {
+        minImpactMs: o.minImpactMs,
+        share: o.shareOfLatency,
+        maxTimesLatency: Infinity,
+        utilization: 0,
+      }
     : {
         minImpactMs: o.steadyMinImpactMs,
         share: o.steadyShareOfLatency,
+        maxTimesLatency: o.steadyMaxTimesLatency,
         utilization: o.steadyUtilization,
       };
   const needed = diverged ? o.minBucketShare : o.steadyBucketShare;

@@ -177,3 +177,16 @@ test('summary input: the run-wide p95 in every bucket, judged with the steady cr
   assert.match(h.verdict.summary, /latency over time not known: summary input/);
   assert.match(h.verdict.evidence[0] ?? '', /judged against the run's p95 of 4100 ms/);
 });
+
+test('a pool still draining earlier work while only fast requests run is not the bottleneck', () => {
+  // After a pbkdf2 phase the probe keeps waiting for seconds; /ok never touches the pool.
+  const rows = makeRows(9, (i) => ({
+    p95: 5 + jitter(i),
+    loop: 3,
+    pool: i < 6 ? 900 - i * 100 : 2,
+    elu: 0.1,
+  }));
+  const { verdict } = analyseRows(rows);
+  assert.equal(verdict.bottleneck, 'neither');
+  assert.equal(verdict.degraded, false);
+});

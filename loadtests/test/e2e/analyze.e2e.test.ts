@@ -80,6 +80,8 @@ test(
           OTEL_METRIC_EXPORT_INTERVAL: '1000',
           LOOPSCOPE_THREADPOOL_PROBE_INTERVAL_MS: '250',
           UV_THREADPOOL_SIZE: '1',
+          // The blocking phase's 60 ms stalls are captured (the default threshold is 100 ms).
+          LOOPSCOPE_BLOCK_THRESHOLD_MS: '40',
         },
       },
     );
@@ -106,7 +108,16 @@ test(
         PHASE_SECONDS,
         join(dir, `${phase}.ndjson`),
       );
-      // Let the queues drain and the next export and scrape pass before the next phase.
+      // Let the pool's queue drain (a one-iteration pbkdf2 answers at once again), and the
+      // next exports and scrapes pass, before the next phase.
+      await waitFor(
+        async () => {
+          const started = Date.now();
+          await fetch(`${baseUrl}/pbkdf2?iterations=1`);
+          return Date.now() - started < 100;
+        },
+        { what: 'the thread pool to drain', timeoutMs: 30_000, intervalMs: 200 },
+      );
       await sleep(3000);
     }
 
@@ -136,6 +147,14 @@ test(
       }
       for (const r of [fromCollector, fromPrometheus])
         t.diagnostic(`${phase} via ${r.server?.source}: ${r.analysis.verdict.summary}`);
+      if (phase === 'block') {
+        // The collector has the stacks the agent's watchdog captured: the target's handler.
+        const stacks = fromCollector.blockingStacks;
+        assert.ok(
+          stacks.some((st) => st.frames.some((f) => /src\/target\/server\.js:\d+/.test(f))),
+          JSON.stringify(stacks, null, 1),
+        );
+      }
       assert.equal(fromCollector.server?.source, 'collector');
       assert.equal(fromPrometheus.server?.source, 'prometheus');
       assert.equal(fromPrometheus.server?.instances.length, 1);
