@@ -9,6 +9,7 @@
  * - otel: the OTel runtime instrumentation's full collection + serialisation.
  * Reports milliseconds per call for each.
  */
+import type { SamplerContext } from '@loopscope/agent';
 import { envInt, envString } from './env.js';
 import { RESULT, send } from './message.js';
 import { openSockets } from './sockets.js';
@@ -39,9 +40,15 @@ if (tool === 'loopscope') {
   const { SAMPLERS, registerLoopscopeMetrics } = await import('@loopscope/agent');
   const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
   const meter = new MeterProvider().getMeter('bench');
+  // The agent's defaults for the two periods the samplers read; other options (the
+  // watchdog's) are not theirs, so the agent's full option set is not rebuilt here.
+  const options = {
+    eventLoopResolutionMs: 100,
+    threadPoolProbeIntervalMs: 1000,
+  } as SamplerContext['options'];
   const samplers = SAMPLERS.flatMap((factory) => {
     const sampler = factory({
-      options: { eventLoopResolutionMs: 100, threadPoolProbeIntervalMs: 1000 },
+      options,
       histogram: (metric, buckets) =>
         meter.createHistogram(metric.name, { advice: { explicitBucketBoundaries: [...buckets] } }),
     });

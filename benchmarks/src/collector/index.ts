@@ -217,7 +217,7 @@ export async function collectorIngest(s: { quick: boolean }): Promise<Report> {
       },
     ];
     const markdown = [
-      `One agent's export: the agent's real samplers collected through the OpenTelemetry SDK and encoded by its protobuf serializer: ${template.points} data points in ${template.body.length} bytes (histograms carry their buckets inside one point); Pushgateway gets the same data as Prometheus text (the collector's own conversion, ${text.length} bytes, ${text.split('\n').length - 1} lines) by PUT per sender. Each server is pinned to CPU ${cores.server ?? 'any'}, autocannon (${z.connections} connections) to CPU ${cores.load ?? 'any'}; ${z.durationS} s per measured run. Latency is per response as autocannon times it; render time is GET /metrics to the last byte.`,
+      `One agent's export: the agent's real samplers collected through the OpenTelemetry SDK and encoded by its protobuf serializer: ${template.points} data points in ${template.body.length} bytes (histograms carry their buckets inside one point); Pushgateway gets the same data as Prometheus text (the collector's own conversion, ${text.length} bytes, ${text.split('\n').length - 1} lines) by PUT per sender. Each server is pinned to CPU ${cores.server ?? 'any'}, autocannon (${z.connections} connections) to CPU ${cores.load ?? 'any'}; ${z.durationS} s per measured run. Sustained runs are autocannon's closed loop; the fixed-rate run sends evenly spaced requests (open loop) and times each from its scheduled send; render time is GET /metrics to the last byte.`,
       '',
       table(
         ['figure', ...TARGETS.map((t) => t.label)],

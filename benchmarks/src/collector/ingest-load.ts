@@ -1,6 +1,7 @@
 /**
  * Benchmark 5's load generator (its own process, pinned by the harness):
- * autocannon sending agent-shaped exports to the loopscope collector
+ * autocannon (closed loop) or, with a rate, paced.ts (evenly spaced)
+ * sending agent-shaped exports to the loopscope collector
  * (POST /v1/metrics, protobuf) or the same data as Prometheus text to
  * Pushgateway (PUT /metrics/job/<job>/instance/<id>). Senders are taken
  * round-robin from [first, first + senders); each collector export carries
@@ -9,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { RESULT, send } from '../apps/message.js';
 import { fire, type CannonResult } from '../load/cannon.js';
+import { paced, type PacedRequest } from './paced.js';
 import { exportOf, fromJson, instanceId, JOB } from './template.js';
 
 export interface LoadSpec {
@@ -24,7 +26,7 @@ export interface LoadSpec {
   readonly durationS: number;
   /** Stop after this many requests. */
   readonly amount?: number;
-  /** Requests per second over all connections (open-ish loop). */
+  /** Requests per second, evenly spaced (open loop, paced.ts) instead of autocannon's closed loop. */
   readonly rate?: number;
 }
 
@@ -39,38 +41,39 @@ let next = 0;
 // 1 ms steps from now: every sender's exports are newer than its previous ones and than the template.
 let timeNs = BigInt(Date.now()) * 1_000_000n;
 
-function request(req: {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: Buffer | string;
-}) {
+function nextRequest(): PacedRequest {
   const sender = spec.first + (next++ % spec.senders);
   if (spec.target === 'collector') {
     timeNs += 1_000_000n;
-    req.method = 'POST';
-    req.path = '/v1/metrics';
-    req.headers = { 'content-type': 'application/x-protobuf' };
-    req.body = exportOf(template, sender, timeNs);
-  } else {
-    req.method = 'PUT';
-    req.path = `/metrics/job/${JOB}/instance/${instanceId(sender)}`;
-    req.headers = { 'content-type': 'text/plain; version=0.0.4' };
-    req.body = text;
+    return {
+      method: 'POST',
+      path: '/v1/metrics',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: exportOf(template, sender, timeNs),
+    };
   }
-  return req;
+  return {
+    method: 'PUT',
+    path: `/metrics/job/${JOB}/instance/${instanceId(sender)}`,
+    headers: { 'content-type': 'text/plain; version=0.0.4' },
+    body: text,
+  };
 }
 
 const cpu0 = process.cpuUsage();
-const result = await fire({
-  url: spec.url,
-  connections: spec.connections,
-  duration: spec.durationS,
-  ...(spec.amount !== undefined && { maxOverallRequests: spec.amount }),
-  ...(spec.rate !== undefined && { overallRate: spec.rate }),
-  timeout: 30,
-  requests: [{ setupRequest: request as never }],
-});
+const result =
+  spec.rate !== undefined
+    ? await paced(spec.url, spec.rate, spec.durationS, nextRequest, spec.connections)
+    : await fire({
+        url: spec.url,
+        connections: spec.connections,
+        duration: spec.durationS,
+        ...(spec.amount !== undefined && { maxOverallRequests: spec.amount }),
+        timeout: 30,
+        requests: [
+          { setupRequest: ((req: PacedRequest) => Object.assign(req, nextRequest())) as never },
+        ],
+      });
 const cpu = process.cpuUsage(cpu0);
 // The generator's own CPU per second: near 1000 it, not the server, would be the limit.
 const loadCpuMsPerS = (cpu.user + cpu.system) / 1000 / result.durationS;
