@@ -23,7 +23,7 @@ ${Object.entries(BENCHMARKS)
 Options:
   --quick         short runs that check the harness works (figures are not meaningful)
   --rounds <n>    rounds (cpu, memory) or A/B blocks (load) instead of the defaults
-  --out <dir>     also write <benchmark>.md and <benchmark>.json there (default: benchmarks/results)
+  --out <dir>     also write <benchmark>.md and <benchmark>.json there (default: benchmarks/dist/results)
   --help          print this help and exit
 `;
 
@@ -39,7 +39,7 @@ function parse() {
     options: {
       quick: { type: 'boolean', default: false },
       rounds: { type: 'string' },
-      out: { type: 'string', default: join(PACKAGE_DIR, 'results') },
+      out: { type: 'string', default: join(PACKAGE_DIR, 'dist', 'results') },
       help: { type: 'boolean', default: false },
     },
   });
