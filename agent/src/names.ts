@@ -34,7 +34,7 @@ export const METRICS = {
     unit: 's',
     kind: 'histogram',
     description:
-      'Event-loop delay: how late the loop served a ready timer (resolution subtracted).',
+      'Event-loop delay: per tick of the agent timer, the longest stall of the loop (time outside the kernel poll, minus time the agent itself used).',
   }),
   eventloopDelayMin: def({
     name: 'nodejs.eventloop.delay.min',

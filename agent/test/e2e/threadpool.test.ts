@@ -21,7 +21,7 @@ test('saturated pool: queue_delay p50 >= 10 ms; idle pool: p99 < 2 ms (OTLP/JSON
       UV_THREADPOOL_SIZE: '4',
       JOB_MS: '20',
       SATURATE_MS: '3000',
-      IDLE_MS: '5500',
+      IDLE_MS: '7500',
       LOOPSCOPE_THREADPOOL_PROBE_INTERVAL_MS: '100',
       OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
       OTEL_METRIC_EXPORT_INTERVAL: '500',
@@ -45,12 +45,12 @@ test('saturated pool: queue_delay p50 >= 10 ms; idle pool: p99 < 2 ms (OTLP/JSON
   assert.ok(saturated.count >= 5, `${saturated.count} probes`);
   assert.ok(p50 >= 0.01, `saturated p50 ${(p50 * 1000).toFixed(1)} ms`);
 
-  // Idle: two 2 s windows from a second after the jobs stopped. A probe's round trip
-  // needs a pool thread and the main thread scheduled; on a shared machine a neighbour
-  // can delay that by milliseconds, so the quieter window decides.
+  // Idle: three 2 s windows from a second after the jobs stopped. A probe's round trip
+  // needs a pool thread and the main thread scheduled; when neighbours keep both cores
+  // of a shared machine busy that takes milliseconds, so the quietest window decides.
   const idle = withProbes.filter((e) => e.at >= endAt + 1000);
-  assert.ok(idle.length >= 9, `${idle.length} idle exports`);
-  const windows = [0, 4].map((i) =>
+  assert.ok(idle.length >= 13, `${idle.length} idle exports`);
+  const windows = [0, 4, 8].map((i) =>
     histogramDelta(
       histogramPoint(queueDelayIn(idle[i + 4]!)),
       histogramPoint(queueDelayIn(idle[i]!)),
@@ -60,7 +60,7 @@ test('saturated pool: queue_delay p50 >= 10 ms; idle pool: p99 < 2 ms (OTLP/JSON
     t.diagnostic(
       `idle window: ${w.count} probes, p50 ${(quantile(w, 0.5) * 1000).toFixed(2)} ms, p99 ${(quantile(w, 0.99) * 1000).toFixed(2)} ms`,
     );
-    assert.ok(w.count >= 10, `${w.count} idle probes`);
+    assert.ok(w.count >= 15, `${w.count} idle probes`);
     assert.ok(quantile(w, 0.5) < 0.001, `idle p50 ${quantile(w, 0.5)} s`);
   }
   const p99 = Math.min(...windows.map((w) => quantile(w, 0.99)));
