@@ -4,4 +4,11 @@ export type { AgentOptions, SamplerOptions, OtlpProtocol } from './options.js';
 export type { AgentComponent } from './component.js';
 export type { Sampler, SamplerContext, SamplerFactory, Observe } from './sampler.js';
 export { SAMPLERS } from './samplers/index.js';
+export {
+  startWatchdog,
+  type Watchdog,
+  type WatchdogStats,
+  type TickSource,
+} from './watchdog/watchdog.js';
+export type { BlockOptions } from './watchdog/options.js';
 export * from './names.js';

@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
+import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { log, describeError } from './log.js';
 import type { MetricDef } from './names.js';
 import { resolveSamplerOptions, type SamplerOptions } from './options.js';
@@ -14,6 +15,7 @@ import type { Sampler, SamplerContext } from './sampler.js';
 import { SAMPLERS } from './samplers/index.js';
 import { markSelfTime } from './self-time.js';
 import { Ticker } from './ticker.js';
+import { startWatchdog } from './watchdog/watchdog.js';
 
 export interface LoopscopeMetrics {
   /** Stops sampling; instruments stay registered but report nothing more. */
@@ -51,7 +53,15 @@ function guard<A extends unknown[]>(sampler: Sampler, what: string, fn: (...args
   };
 }
 
-export function registerLoopscopeMetrics(meter: Meter, options?: SamplerOptions): LoopscopeMetrics {
+/**
+ * `loggerProvider` receives the blocked-loop watchdog's events (default: the
+ * global one of @opentelemetry/api-logs, a no-op unless the app set one).
+ */
+export function registerLoopscopeMetrics(
+  meter: Meter,
+  options?: SamplerOptions,
+  loggerProvider?: LoggerProvider,
+): LoopscopeMetrics {
   let ctx: SamplerContext;
   try {
     const resolved = resolveSamplerOptions(options);
@@ -101,6 +111,8 @@ export function registerLoopscopeMetrics(meter: Meter, options?: SamplerOptions)
       log.warn(`sampler ${factory.name} could not start: ${describeError(err)}`);
     }
   }
+  // The watchdog's heartbeat rides the shared tick (when it is at most the block threshold).
+  const watchdog = startWatchdog(ctx.options, meter, loggerProvider, ticker);
   ticker.start();
 
   let stopped = false;
@@ -113,6 +125,7 @@ export function registerLoopscopeMetrics(meter: Meter, options?: SamplerOptions)
         meter.removeBatchObservableCallback(callback, instruments);
       }
       for (const sampler of samplers) guard(sampler, 'stop', () => sampler.stop?.())();
+      void watchdog.stop();
     },
   };
 }

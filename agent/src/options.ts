@@ -18,12 +18,13 @@ import {
   parseString,
   parseUrl,
 } from './parse.js';
+import { BLOCK_ENV, resolveBlockOptions, type BlockOptions } from './watchdog/options.js';
 
 export const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof PROTOCOLS)[number];
 
 /** Options of the samplers, shared by `startAgent` and `registerLoopscopeMetrics`. */
-export interface SamplerOptions {
+export interface SamplerOptions extends BlockOptions {
   /** Period of the agent's one shared timer (`LOOPSCOPE_EVENTLOOP_RESOLUTION_MS`, default 100). */
   eventLoopResolutionMs?: number;
   /** How often a probe task is sent through the libuv thread pool; 0 disables (`LOOPSCOPE_THREADPOOL_PROBE_INTERVAL_MS`, default 1000). */
@@ -58,6 +59,8 @@ export interface AgentOptions extends SamplerOptions {
 export interface ResolvedSamplerOptions {
   readonly eventLoopResolutionMs: number;
   readonly threadPoolProbeIntervalMs: number;
+  readonly blockThresholdMs: number;
+  readonly blockMaxCapturesPerMinute: number;
 }
 
 export interface ResolvedOptions extends ResolvedSamplerOptions {
@@ -87,6 +90,8 @@ export const DEFAULTS = {
 export const ENV = {
   eventLoopResolutionMs: ['LOOPSCOPE_EVENTLOOP_RESOLUTION_MS'],
   threadPoolProbeIntervalMs: ['LOOPSCOPE_THREADPOOL_PROBE_INTERVAL_MS'],
+  blockThresholdMs: [BLOCK_ENV.blockThresholdMs],
+  blockMaxCapturesPerMinute: [BLOCK_ENV.blockMaxCapturesPerMinute],
   handleSignals: ['LOOPSCOPE_HANDLE_SIGNALS'],
   disabled: ['OTEL_SDK_DISABLED'],
   serviceName: ['OTEL_SERVICE_NAME'],
@@ -113,6 +118,8 @@ const OPTION_KEYS: readonly (keyof AgentOptions)[] = [
   'handleSignals',
   'eventLoopResolutionMs',
   'threadPoolProbeIntervalMs',
+  'blockThresholdMs',
+  'blockMaxCapturesPerMinute',
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -158,6 +165,7 @@ export function resolveSamplerOptions(
   code: SamplerOptions = {},
   env: Env = process.env,
 ): ResolvedSamplerOptions {
+  const block = resolveBlockOptions(code, env);
   return {
     eventLoopResolutionMs: setting(
       'eventLoopResolutionMs',
@@ -173,6 +181,8 @@ export function resolveSamplerOptions(
       DEFAULTS.threadPoolProbeIntervalMs,
       (r, s) => parseMs(r, s, 0, 3_600_000),
     ),
+    blockThresholdMs: block.thresholdMs,
+    blockMaxCapturesPerMinute: block.maxCapturesPerMinute,
   };
 }
 

@@ -21,6 +21,7 @@ import { buildResource } from './resource.js';
 import { flushOnSignals } from './signals.js';
 import { settleWithin } from './timeout.js';
 import { VERSION } from './version.js';
+import { createBlockLogsProvider } from './watchdog/logs-export.js';
 
 export interface AgentHandle {
   /** Stops sampling and sends the last export (bounded by the export timeout). Never rejects. */
@@ -36,7 +37,7 @@ type Global = { [RUNNING]?: AgentHandle };
 function samplers(options: ResolvedOptions): AgentComponent {
   let metrics: LoopscopeMetrics | undefined;
   return {
-    start: (meter) => (metrics = registerLoopscopeMetrics(meter, options)),
+    start: (meter, logs) => (metrics = registerLoopscopeMetrics(meter, options, logs)),
     stop: () => metrics?.stop(),
   };
 }
@@ -47,8 +48,9 @@ function start(code: AgentOptions): AgentHandle {
   if (isDisabled(code)) return NOOP;
   const options = resolveOptions(code);
 
+  const resource = buildResource(options);
   const provider = new MeterProvider({
-    resource: buildResource(options),
+    resource,
     readers: [
       new PeriodicExportingMetricReader({
         exporter: createMetricExporter(options),
@@ -57,9 +59,15 @@ function start(code: AgentOptions): AgentHandle {
       }),
     ],
   });
+  // Block events go to the same collector; undefined when the watchdog sends none.
+  const logs = createBlockLogsProvider(options, resource);
+  const flushAll = (): Promise<void> =>
+    Promise.all([provider.forceFlush(), logs?.forceFlush()]).then(() => {});
+  const shutdownAll = (): Promise<void> =>
+    Promise.all([provider.shutdown(), logs?.shutdown()]).then(() => {});
   const meter = provider.getMeter(SCOPE_NAME, VERSION);
   const components: AgentComponent[] = [samplers(options)];
-  for (const component of components) component.start(meter);
+  for (const component of components) component.start(meter, logs);
 
   const stopComponents = async (): Promise<void> => {
     for (const component of components) {
@@ -72,8 +80,8 @@ function start(code: AgentOptions): AgentHandle {
   };
   const uninstallSignals = options.handleSignals
     ? flushOnSignals({
-        flush: () => provider.forceFlush(),
-        shutdown: () => stopComponents().then(() => provider.shutdown()),
+        flush: flushAll,
+        shutdown: () => stopComponents().then(shutdownAll),
         timeoutMs: options.exportTimeoutMs,
       })
     : () => {};
@@ -84,7 +92,7 @@ function start(code: AgentOptions): AgentHandle {
       done ??= (async () => {
         uninstallSignals();
         await stopComponents();
-        const outcome = await settleWithin(provider.shutdown(), options.exportTimeoutMs);
+        const outcome = await settleWithin(shutdownAll(), options.exportTimeoutMs);
         if (outcome === 'timeout')
           log.warn(`last export did not finish within ${options.exportTimeoutMs} ms`);
         if ((globalThis as Global)[RUNNING] === handle) delete (globalThis as Global)[RUNNING];

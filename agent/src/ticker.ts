@@ -12,7 +12,7 @@ export class Ticker {
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners: TickListener[] = [];
 
-  constructor(private readonly periodMs: number) {}
+  constructor(readonly periodMs: number) {}
 
   /** Listeners must not throw; wrap them before adding. */
   add(listener: TickListener): void {

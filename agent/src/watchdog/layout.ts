@@ -1,0 +1,45 @@
+/**
+ * What the main thread and the watchdog thread share: one SharedArrayBuffer
+ * and the settings the thread starts with. Int32 slots are the ones
+ * Atomics.wait can sleep on; BigInt64 slots hold process.hrtime.bigint()
+ * readings, which both threads take from the same monotonic clock.
+ */
+
+/** Int32 slot indexes. */
+export const I32 = {
+  /** Heartbeats so far; the main thread increments it after writing `beatNs`. */
+  seq: 0,
+  /** The main thread sets 1 to stop the watchdog thread (and notifies `seq`). */
+  stop: 1,
+  /** 1 while the watchdog thread has an inspector session open. */
+  capturing: 2,
+  /** Stalls the watchdog saw but did not capture: the per-minute limit was reached. */
+  skipped: 3,
+} as const;
+
+/** BigInt64 slot indexes (8-byte units, after the Int32 slots). */
+export const I64 = {
+  /** hrtime (ns) of the last heartbeat. */
+  beatNs: 2,
+  /** hrtime (ns) at which the watchdog asked the main thread for its stack. */
+  requestNs: 3,
+} as const;
+
+export const SHARED_BYTES = 32;
+
+export interface WatchdogWorkerData {
+  readonly shared: SharedArrayBuffer;
+  readonly i32: typeof I32;
+  readonly i64: typeof I64;
+  readonly thresholdMs: number;
+  readonly heartbeatMs: number;
+  readonly maxCapturesPerMinute: number;
+  /** `Symbol.for()` key of the capture function on the main thread's globalThis. */
+  readonly captureKey: string;
+}
+
+/** The one message the watchdog thread sends: why it stopped taking stacks. */
+export interface NoStacksMessage {
+  readonly type: 'no-stacks';
+  readonly reason: string;
+}

@@ -1,0 +1,110 @@
+/**
+ * The watchdog thread. CommonJS on purpose: on Node 20 an ESM worker did not
+ * start evaluating while the main thread was blocked, which is exactly when
+ * this thread has work to do.
+ *
+ * It sleeps in Atomics.wait until the main thread's heartbeat is overdue by
+ * threshold + heartbeat period (the loop has then been stalled for at least
+ * the threshold), and then, at most N times a minute, connects an inspector
+ * session to the main thread and evaluates the capture function there. V8
+ * runs it from an interrupt inside the blocking JavaScript, on top of the
+ * blocking stack; no microtask or timer of the app runs in between. The
+ * session is closed right after: while one is connected, every console.log
+ * of the app also goes through V8's console (3x slower, measured).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS file, see above
+import inspector = require('node:inspector');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS file, see above
+import threads = require('node:worker_threads');
+import type { NoStacksMessage, WatchdogWorkerData } from './layout.js';
+
+const data = threads.workerData as WatchdogWorkerData;
+const port = threads.parentPort;
+const i32 = new Int32Array(data.shared);
+const i64 = new BigInt64Array(data.shared);
+const { seq: SEQ, stop: STOP, capturing: CAPTURING, skipped: SKIPPED } = data.i32;
+const overdueNs = BigInt(Math.round((data.thresholdMs + data.heartbeatMs) * 1e6));
+const expression = `globalThis[Symbol.for(${JSON.stringify(data.captureKey)})]?.()`;
+const MINUTE_MS = 60_000;
+/** Times (ms) of the captures of the last minute, oldest first. */
+const recent: number[] = [];
+/** The heartbeat a stall was last seen after: one capture attempt per stall. */
+let handledSeq = -1;
+
+const nowMs = (): number => Number(process.hrtime.bigint() / 1_000_000n);
+
+function underLimit(): boolean {
+  const now = nowMs();
+  while (recent.length > 0 && now - recent[0]! >= MINUTE_MS) recent.shift();
+  return recent.length < data.maxCapturesPerMinute;
+}
+
+function stopTakingStacks(reason: string): void {
+  const message: NoStacksMessage = { type: 'no-stacks', reason };
+  port?.postMessage(message);
+  port?.close();
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Sleeps until the heartbeat is overdue; returns when a capture has started or the thread should end. */
+function watch(): void {
+  for (;;) {
+    if (Atomics.load(i32, STOP) === 1) {
+      port?.close();
+      return;
+    }
+    const seq = Atomics.load(i32, SEQ);
+    // Armed from the first heartbeat on: before it, the loop has not started (the app is still loading).
+    if (seq === 0 || seq === handledSeq) {
+      Atomics.wait(i32, SEQ, seq, data.heartbeatMs);
+      continue;
+    }
+    const age = process.hrtime.bigint() - Atomics.load(i64, data.i64.beatNs);
+    if (age < overdueNs) {
+      Atomics.wait(i32, SEQ, seq, Math.max(1, Number(overdueNs - age) / 1e6));
+      continue;
+    }
+    handledSeq = seq;
+    if (!underLimit()) {
+      Atomics.add(i32, SKIPPED, 1);
+      continue;
+    }
+    recent.push(nowMs());
+    capture();
+    return;
+  }
+}
+
+function capture(): void {
+  let session: inspector.Session;
+  try {
+    session = new inspector.Session();
+    Atomics.store(i32, CAPTURING, 1);
+    session.connectToMainThread();
+  } catch (err) {
+    Atomics.store(i32, CAPTURING, 0);
+    stopTakingStacks(`the inspector cannot connect to the main thread (${describe(err)})`);
+    return;
+  }
+  // The connection is made on the main thread together with the evaluation, in one interrupt.
+  Atomics.store(i64, data.i64.requestNs, process.hrtime.bigint());
+  session.post('Runtime.evaluate', { expression, silent: true, returnByValue: true }, (err) => {
+    session.disconnect();
+    Atomics.store(i32, CAPTURING, 0);
+    Atomics.notify(i32, CAPTURING);
+    if (err) {
+      stopTakingStacks(`the inspector refused to run the capture (${describe(err)})`);
+      return;
+    }
+    setImmediate(watch);
+  });
+}
+
+// An inspector request alone does not keep this thread alive while it waits for the reply.
+port?.on('message', () => {});
+// A first capture right away, outside any stall (the main thread discards it): the first one
+// compiles the inspector's and our code paths, and costs the main thread ~5 ms more than later ones.
+capture();
