@@ -154,7 +154,7 @@ function columns(f: TargetFigures): string[] {
   return [
     `${num(f.throughput.rps, 0)} (${failures(f.throughput)} failed)`,
     `${num(f.throughput.serverCpuUsPerExport, 0)} µs; server ${num(f.throughput.serverCpuMsPerS / 10, 0)}% of a core, load generator ${num(f.throughput.loadCpuMsPerS / 10, 0)}%`,
-    `${num(f.atRate.rps, 0)}/s, p50 ${num(f.atRate.p50Ms, 2)}, p99 ${num(f.atRate.p99Ms, 2)} (${failures(f.atRate)} failed)`,
+    `${num(f.atRate.rps, 0)}/s, p50 ${num(f.atRate.p50Ms, 2)}, p99 ${num(f.atRate.p99Ms, 2)} (${failures(f.atRate)} failed; sender at most ${num(f.atRate.maxLagMs ?? NaN, 1)} ms late)`,
     `${num(median(f.small.ms), 0)} ms, ${mib(f.small.bytes)} MiB, ${f.small.senders} senders`,
     `${num(median(f.large.ms), 0)} ms, ${mib(f.large.bytes)} MiB, ${f.large.senders} senders`,
     `${mib(f.small.rss)} / ${mib(f.large.rss)}`,
@@ -217,7 +217,7 @@ export async function collectorIngest(s: { quick: boolean }): Promise<Report> {
       },
     ];
     const markdown = [
-      `One agent's export: the agent's real samplers collected through the OpenTelemetry SDK and encoded by its protobuf serializer: ${template.points} data points in ${template.body.length} bytes (histograms carry their buckets inside one point); Pushgateway gets the same data as Prometheus text (the collector's own conversion, ${text.length} bytes, ${text.split('\n').length - 1} lines) by PUT per sender. Each server is pinned to CPU ${cores.server ?? 'any'}, autocannon (${z.connections} connections) to CPU ${cores.load ?? 'any'}; ${z.durationS} s per measured run. Sustained runs are autocannon's closed loop; the fixed-rate run sends evenly spaced requests (open loop) and times each from its scheduled send; render time is GET /metrics to the last byte.`,
+      `One agent's export: the agent's real samplers collected through the OpenTelemetry SDK and encoded by its protobuf serializer: ${template.points} data points in ${template.body.length} bytes (histograms carry their buckets inside one point); Pushgateway gets the same data as Prometheus text (the collector's own conversion, ${text.length} bytes, ${text.split('\n').length - 1} lines) by PUT per sender. Each server is pinned to CPU ${cores.server ?? 'any'}, autocannon (${z.connections} connections) to CPU ${cores.load ?? 'any'}; ${z.durationS} s per measured run. Sustained runs are autocannon's closed loop; the fixed-rate run sends evenly spaced requests (open loop, src/collector/paced.ts) and times each from its sending, with the sender's own worst lag behind schedule beside it; render time is GET /metrics to the last byte.`,
       '',
       table(
         ['figure', ...TARGETS.map((t) => t.label)],

@@ -32,6 +32,8 @@ export interface LoadSpec {
 
 export interface IngestResult extends CannonResult {
   readonly loadCpuMsPerS: number;
+  /** Fixed-rate runs: the sender's own largest lag behind schedule, ms. */
+  readonly maxLagMs?: number;
 }
 
 const spec = JSON.parse(process.argv[2] ?? '') as LoadSpec;
