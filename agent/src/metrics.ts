@@ -83,6 +83,10 @@ export function registerLoopscopeMetrics(
   const samplers: Sampler[] = [];
   const callbacks: [BatchObservableCallback, Observable[]][] = [];
   const observables = new Map<MetricDef, Observable>();
+  // The watchdog's heartbeat rides the shared tick (when it is at most the block
+  // threshold). Its listener goes first: a stack captured by an interrupt that
+  // lands in the samplers' work after the beat belongs to no stall and is dropped.
+  const watchdog = startWatchdog(ctx.options, meter, loggerProvider, ticker);
 
   for (const factory of SAMPLERS) {
     try {
@@ -111,8 +115,6 @@ export function registerLoopscopeMetrics(
       log.warn(`sampler ${factory.name} could not start: ${describeError(err)}`);
     }
   }
-  // The watchdog's heartbeat rides the shared tick (when it is at most the block threshold).
-  const watchdog = startWatchdog(ctx.options, meter, loggerProvider, ticker);
   ticker.start();
 
   let stopped = false;
