@@ -1,33 +1,25 @@
+import type { BLOCKS_MAX_LIMIT, BlockFrame, BlocksStack, StoredEvent } from '@loopscope/collector';
 import type { BlockingStack } from './source.js';
 
-/** The parts of the collector's `GET /api/v1/blocks` answer this reader uses (collector/src/events/api.ts). */
+/**
+ * The parts of the collector's `GET /api/v1/blocks` answer this reader uses,
+ * picked from the collector's own types so an API change fails to compile here.
+ */
 export interface BlocksBody {
-  stacks: BlocksBodyStack[];
-  recent: {
-    timeMs: number;
-    durationMs: number;
-    fingerprint: string;
-    instance: string;
-    frames: BlockFrame[];
-  }[];
+  readonly stacks: readonly Pick<
+    BlocksStack,
+    'fingerprint' | 'count' | 'totalMs' | 'maxMs' | 'instances' | 'frames'
+  >[];
+  readonly recent: readonly Pick<
+    StoredEvent,
+    'timeMs' | 'durationMs' | 'fingerprint' | 'instance' | 'frames'
+  >[];
 }
-interface BlockFrame {
-  function: string;
-  file: string;
-  line: number;
-  column: number;
-}
-interface BlocksBodyStack {
-  fingerprint: string;
-  count: number;
-  totalMs: number;
-  maxMs: number;
-  instances: string[];
-  frames: BlockFrame[];
-}
-
-/** The most events one request returns (the collector's MAX_LIMIT). */
-export const BLOCKS_LIMIT = 100;
+/**
+ * The most events one request returns: the collector's limit, checked at
+ * compile time (a type import keeps the collector's modules out of the CLI's start-up).
+ */
+export const BLOCKS_LIMIT: typeof BLOCKS_MAX_LIMIT = 100;
 
 const frameText = (f: BlockFrame) =>
   `${f.function || '(anonymous)'} ${f.file}${f.line > 0 ? `:${f.line}:${f.column}` : ''}`;

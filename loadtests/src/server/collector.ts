@@ -1,7 +1,8 @@
 import { METRICS } from '@loopscope/agent/names';
+import type { InstancesResponse, SeriesResponse } from '@loopscope/collector';
 import { SourceError } from '../errors.js';
 import { BLOCKS_LIMIT, stacksInWindow, type BlocksBody } from './blocks.js';
-import { baseUrl, getJson } from './http.js';
+import { baseUrl, getJson, isList } from './http.js';
 import {
   emptySignals,
   type Point,
@@ -11,15 +12,6 @@ import {
   type SignalKey,
 } from './source.js';
 
-/** The parts of the collector's API answers this reader uses (collector/src/api/routes.ts). */
-interface InstancesBody {
-  services: { job: string; instances: { instance: string }[] }[];
-}
-interface SeriesBody {
-  unit: string;
-  t: number[];
-  series: { name: string; values: (number | null)[] }[];
-}
 interface ErrorBody {
   message?: string;
 }
@@ -42,7 +34,7 @@ const MAPPINGS: readonly Mapping[] = [
   { metric: METRICS.threadpoolPending.name, to: 'poolPending', column: 'sum', scale: 1 },
 ];
 
-function pointsOf(body: SeriesBody, m: Mapping): Point[] {
+function pointsOf(body: SeriesResponse, m: Mapping): Point[] {
   const points: Point[] = [];
   body.t.forEach((t, i) => {
     let v: number | null = null;
@@ -77,8 +69,8 @@ export class CollectorSource implements ServerSource {
   }
 
   async fetch(q: ServerQuery): Promise<ServerData> {
-    const { status, body } = await this.get<InstancesBody>('/api/v1/instances');
-    if (status !== 200 || !Array.isArray(body.services))
+    const { status, body } = await this.get<InstancesResponse>('/api/v1/instances');
+    if (status !== 200 || !isList(body.services))
       throw new SourceError(
         `the collector's /api/v1/instances answered ${status}: ${body.message ?? 'not the instances list'}`,
       );
@@ -100,7 +92,7 @@ export class CollectorSource implements ServerSource {
           from: String(Math.floor(q.fromMs)),
           to: String(Math.ceil(q.toMs)),
         });
-        const r = await this.get<SeriesBody>(`/api/v1/series?${params.toString()}`);
+        const r = await this.get<SeriesResponse>(`/api/v1/series?${params.toString()}`);
         if (r.status === 404) {
           warnings.push(`collector: ${r.body.message ?? `instance ${instance} not found`}`);
           break;
@@ -142,7 +134,7 @@ export class CollectorSource implements ServerSource {
     });
     const r = await this.get<BlocksBody>(`/api/v1/blocks?${params.toString()}`);
     if (r.status === 404) return {};
-    if (r.status !== 200 || !Array.isArray(r.body.recent))
+    if (r.status !== 200 || !isList(r.body.recent))
       throw new SourceError(
         `the collector's /api/v1/blocks answered ${r.status}: ${r.body.message ?? 'not a blocks list'}`,
       );

@@ -40,3 +40,9 @@ export function baseUrl(what: string, raw: string): string {
     throw new SourceError(`${what} URL must be http or https: ${JSON.stringify(raw)}`);
   return u.href.replace(/\/+$/, '');
 }
+
+/**
+ * Whether an answer's field is a list. Not a type guard on purpose: Array.isArray
+ * narrows a readonly array to any[], which would erase the API's types.
+ */
+export const isList = (x: unknown): boolean => Array.isArray(x);
