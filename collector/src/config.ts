@@ -4,6 +4,8 @@
  * already parsed (milliseconds, bytes, file contents); the CLI turns flags
  * and environment variables into this shape.
  */
+import { DEFAULT_HISTORY } from './history/options.js';
+
 export interface CollectorConfig {
   readonly host: string;
   readonly port: number;
@@ -22,6 +24,8 @@ export interface CollectorConfig {
   readonly authTokens: readonly string[];
   /** PEM certificate and key; both or neither. */
   readonly tls: { readonly cert: string; readonly key: string } | undefined;
+  /** Instances the live UI's in-memory history tracks at once. */
+  readonly historyInstances: number;
   readonly rollup: 'none' | 'job';
   readonly promoteResourceAttributes: readonly string[];
   /** Load the loopscope agent into the collector, exporting to itself. */
@@ -42,6 +46,7 @@ export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
   maxConcurrentExports: 64,
   authTokens: [],
   tls: undefined,
+  historyInstances: DEFAULT_HISTORY.maxInstances,
   rollup: 'none',
   promoteResourceAttributes: Object.freeze([
     'deployment.environment.name',
@@ -88,6 +93,7 @@ export function normalizeConfig(input: Partial<CollectorConfig> = {}): Collector
   positiveInt('maxAttributeLength', c.maxAttributeLength);
   positiveInt('maxConcurrentExports', c.maxConcurrentExports);
   positiveInt('shutdownTimeoutMs', c.shutdownTimeoutMs);
+  positiveInt('historyInstances', c.historyInstances);
   if (c.rollup !== 'none' && c.rollup !== 'job') {
     throw new ConfigError(`rollup must be "none" or "job", got ${JSON.stringify(c.rollup)}`);
   }

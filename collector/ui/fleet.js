@@ -16,11 +16,13 @@ export class FleetView {
     root.innerHTML = `
       <h1>Fleet</h1>
       <p class="sub" id="fleet-sub"></p>
+      <p class="notice" id="fleet-untracked" hidden></p>
       <div id="fleet-body"></div>
       <div class="grid fleet-chart" id="fleet-chart" hidden>
         ${panel('fleet-p99', 'Event-loop delay p99 by instance', 'per export interval', 'wide')}
       </div>`;
     this.sub = root.querySelector('#fleet-sub');
+    this.untracked = root.querySelector('#fleet-untracked');
     this.body = root.querySelector('#fleet-body');
     this.chartBox = root.querySelector('#fleet-chart');
     this.chart = new Chart(root.querySelector('[data-chart="fleet-p99"]'), {
@@ -37,6 +39,9 @@ export class FleetView {
     const all = data.services.flatMap((s) => s.instances);
     const live = all.filter((i) => i.state === 'live').length;
     this.sub.textContent = `${data.services.length} service${data.services.length === 1 ? '' : 's'} · ${all.length} instance${all.length === 1 ? '' : 's'} · ${live} live — ranked by event-loop delay p99 over the last ${Math.round(data.rankWindowMs / 1000)} s`;
+    const n = data.untrackedInstances ?? 0;
+    this.untracked.hidden = n === 0;
+    this.untracked.textContent = `${n} more instance${n === 1 ? ' is' : 's are'} sending but not shown: the history holds ${data.maxInstances} and all of them are live. Start the collector with a higher --history-instances to see every one (their metrics are in /metrics regardless).`;
     this.body.innerHTML = all.length ? data.services.map((s) => service(s, data)).join('') : EMPTY;
     this.chartBox.hidden = all.length === 0;
     await this.updateChart(all, rangeMs);

@@ -8,6 +8,10 @@ export interface InstancesResponse {
   readonly now: number;
   readonly windowMs: number;
   readonly rankWindowMs: number;
+  /** Most instances the history tracks (--history-instances). */
+  readonly maxInstances: number;
+  /** Instances heard from within the window but not tracked: the history is full of live ones. */
+  readonly untrackedInstances: number;
   readonly services: readonly ServiceSummary[];
 }
 
@@ -36,6 +40,8 @@ export const apiRoutes: FastifyPluginCallback<ApiOptions> = (app, { history }, d
       now,
       windowMs: history.options.windowMs,
       rankWindowMs: history.options.rankWindowMs,
+      maxInstances: history.options.maxInstances,
+      untrackedInstances: history.untrackedCount(now),
       services: history.services(now),
     };
   });

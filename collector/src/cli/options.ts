@@ -146,6 +146,14 @@ export const OPTIONS: readonly CliOption[] = [
     apply: (raw, draft, what) => (draft.tlsKey = readText(what, raw)),
   },
   {
+    flag: 'history-instances',
+    env: 'LOOPSCOPE_HISTORY_INSTANCES',
+    value: '<count>',
+    help: 'Instances the live UI keeps history for (about 0.35 MB each); newcomers beyond wait for a stale one to leave.',
+    defaultText: String(d.historyInstances),
+    apply: (raw, draft, what) => (draft.historyInstances = parseCount(what, raw)),
+  },
+  {
     flag: 'rollup',
     env: 'LOOPSCOPE_ROLLUP',
     value: 'none|job',

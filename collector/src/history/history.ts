@@ -64,6 +64,8 @@ const byWorstP99 = (a: { loopDelayP99: number | null }, b: { loopDelayP99: numbe
 const MISSED_EXPORTS_STALE = 3;
 /** Assumed interval before two exports have arrived (the OTel SDK's default is 60 s; ours is shorter). */
 const UNKNOWN_INTERVAL_MS = 10_000;
+/** Untracked instances remembered (for their count) at most. */
+const MAX_WAITING = 100_000;
 
 /**
  * The UI's memory: per instance, a bounded ring of Samples derived from each
@@ -72,7 +74,10 @@ const UNKNOWN_INTERVAL_MS = 10_000;
  */
 export class History {
   readonly options: HistoryOptions;
+  /** Least recently heard from first: record() moves an instance to the end. */
   private readonly instances = new Map<string, InstanceHistory>();
+  /** Instances heard from while the history was full of live ones: key -> last seen. */
+  private readonly waiting = new Map<string, number>();
   private lastSweepMs = 0;
 
   constructor(options: Partial<HistoryOptions> = {}) {
@@ -130,13 +135,25 @@ export class History {
     return [...history.samples].filter((s) => s.t >= fromMs && s.t <= toMs);
   }
 
+  /** Instances heard from within the window that the full history does not track. */
+  untrackedCount(nowMs = Date.now()): number {
+    this.sweep(nowMs);
+    return this.waiting.size;
+  }
+
   private record(key: string, sender: Sender, metrics: DecodedMetric[], t: number): void {
     let history = this.instances.get(key);
-    if (!history) {
-      if (this.instances.size >= this.options.maxInstances) this.evictQuietest();
+    if (history) {
+      this.instances.delete(key);
+    } else {
+      if (this.instances.size >= this.options.maxInstances && !this.evictStale(t)) {
+        this.wait(key, t);
+        return;
+      }
+      this.waiting.delete(key);
       history = new InstanceHistory(sender, this.options.maxPointsPerInstance);
-      this.instances.set(key, history);
     }
+    this.instances.set(key, history);
     history.sender = sender;
     history.lastSeenMs = t;
     const { sample, loopBuckets } = deriveSample(t, metrics, history.deltas);
@@ -156,17 +173,37 @@ export class History {
   private sweep(nowMs: number): void {
     if (nowMs - this.lastSweepMs < 1_000) return;
     this.lastSweepMs = nowMs;
+    const forgetBefore = nowMs - this.options.windowMs;
     for (const [key, history] of this.instances) {
-      if (history.lastSeenMs < nowMs - this.options.windowMs) this.instances.delete(key);
+      if (history.lastSeenMs < forgetBefore) this.instances.delete(key);
+    }
+    for (const [key, lastSeenMs] of this.waiting) {
+      if (lastSeenMs < forgetBefore) this.waiting.delete(key);
     }
   }
 
-  private evictQuietest(): void {
-    let quietest: [string, number] | undefined;
-    for (const [key, history] of this.instances) {
-      if (!quietest || history.lastSeenMs < quietest[1]) quietest = [key, history.lastSeenMs];
+  /**
+   * Makes room by dropping the instance silent the longest, if it is stale.
+   * Never a live one: with more live instances than room, dropping one for
+   * each newcomer would leave every instance a history of one sample.
+   */
+  private evictStale(nowMs: number): boolean {
+    const quietest = this.instances.entries().next();
+    if (quietest.done) return false;
+    const [key, history] = quietest.value;
+    if (livenessOf(history, nowMs) === 'live') return false;
+    this.instances.delete(key);
+    return true;
+  }
+
+  private wait(key: string, t: number): void {
+    this.waiting.delete(key);
+    this.waiting.set(key, t);
+    // Names only, but bounded all the same: the oldest go first.
+    if (this.waiting.size > MAX_WAITING) {
+      const oldest = this.waiting.keys().next();
+      if (!oldest.done) this.waiting.delete(oldest.value);
     }
-    if (quietest) this.instances.delete(quietest[0]);
   }
 
   private summarize(
@@ -178,20 +215,18 @@ export class History {
     const merged = mergeBuckets(buckets);
     // Newest first, stopping at the rank window: the cost does not grow with the history.
     const recent = takeWhile(history.samples.newestFirst(), (s) => s.t >= since);
-    const lastFew = takeWhile(history.samples.newestFirst(), (_s, i) => i < 11).reverse();
     const latest = <K extends keyof Sample>(k: K): Sample[K] | null =>
       recent.find((s) => s[k] !== null)?.[k] ?? null;
     const maxes = recent.flatMap((s) => (s.loopDelay?.max != null ? [s.loopDelay.max] : []));
     const poolP99s = recent.flatMap((s) => (s.poolDelay?.p99 != null ? [s.poolDelay.p99] : []));
-    const intervalMs = medianGap(lastFew);
-    const staleAfter = MISSED_EXPORTS_STALE * (intervalMs ?? UNKNOWN_INTERVAL_MS);
+    const intervalMs = intervalOf(history);
     const resources = latest('resources');
     return {
       buckets,
       summary: {
         job: history.sender.job,
         instance: history.sender.instance,
-        state: nowMs - history.lastSeenMs <= staleAfter ? 'live' : 'stale',
+        state: livenessOf(history, nowMs, intervalMs),
         lastSeenMs: history.lastSeenMs,
         intervalMs,
         points: history.samples.size,
@@ -218,6 +253,20 @@ function takeWhile<T>(items: Iterable<T>, keep: (item: T, index: number) => bool
     out.push(item);
   }
   return out;
+}
+
+/** Median gap between the last exports (up to ten gaps); null until two have arrived. */
+function intervalOf(history: InstanceHistory): number | null {
+  return medianGap(takeWhile(history.samples.newestFirst(), (_s, i) => i < 11).reverse());
+}
+
+function livenessOf(
+  history: InstanceHistory,
+  nowMs: number,
+  intervalMs = intervalOf(history),
+): Liveness {
+  const staleAfter = MISSED_EXPORTS_STALE * (intervalMs ?? UNKNOWN_INTERVAL_MS);
+  return nowMs - history.lastSeenMs <= staleAfter ? 'live' : 'stale';
 }
 
 function medianGap(samples: readonly Sample[]): number | null {

@@ -7,7 +7,11 @@ export interface HistoryOptions {
    * interval). An instance exporting faster keeps a shorter window.
    */
   readonly maxPointsPerInstance: number;
-  /** Instances tracked at once (default 200); the longest-silent one is dropped first. */
+  /**
+   * Instances tracked at once (default 200). When full, a newcomer takes the
+   * place of the longest-silent instance if that one is stale; while all are
+   * live, newcomers are counted but not tracked.
+   */
   readonly maxInstances: number;
   /** Window over which instances are ranked by loop-delay p99 (default 1 minute). */
   readonly rankWindowMs: number;

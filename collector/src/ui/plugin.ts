@@ -9,7 +9,7 @@ import { uiRoutes } from './routes.js';
  * JSON API over it, and the live web UI at `/`.
  */
 export async function liveUi(app: FastifyInstance, ctx: CollectorContext): Promise<void> {
-  const history = new History();
+  const history = new History({ maxInstances: ctx.config.historyInstances });
   const unsubscribe = ctx.store.subscribe(history.listener);
   app.addHook('onClose', (_app, done) => {
     unsubscribe();

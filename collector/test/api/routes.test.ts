@@ -33,6 +33,8 @@ test('GET /api/v1/instances lists services with the worst instance first', async
   assert.equal(res.statusCode, 200);
   const body = res.json<InstancesResponse>();
   assert.equal(body.windowMs, 15 * 60_000);
+  assert.equal(body.maxInstances, 200);
+  assert.equal(body.untrackedInstances, 0);
   assert.deepEqual(
     body.services[0]?.instances.map((i) => [i.instance, i.state]),
     [
@@ -41,6 +43,27 @@ test('GET /api/v1/instances lists services with the worst instance first', async
     ],
   );
   assert.ok((body.services[0]?.instances[0]?.loopDelayP99 ?? 0) > 0.2);
+});
+
+test('GET /api/v1/instances counts the instances a full history does not track', async (t) => {
+  const history = new History({ maxInstances: 1 });
+  const now = Date.now();
+  const senders = ['a', 'b', 'c'].map((n) => new FakeSender('shop/api', n, now - 2000));
+  for (const t of [now - 1000, now])
+    history.listener(
+      senders.map((s) => s.export(t, [0.001])),
+      t,
+    );
+  const app = Fastify();
+  await app.register(apiRoutes, { history });
+  t.after(() => app.close());
+  const body = (await app.inject('/api/v1/instances')).json<InstancesResponse>();
+  assert.equal(body.maxInstances, 1);
+  assert.equal(body.untrackedInstances, 2);
+  assert.deepEqual(
+    body.services.flatMap((s) => s.instances.map((i) => [i.instance, i.points])),
+    [['a', 2]],
+  );
 });
 
 test('GET /api/v1/series returns aligned columns in the metric unit', async (t) => {

@@ -64,14 +64,46 @@ test('history is bounded by the window and by points per instance', () => {
   assert.equal(history.samples('shop/api', 'a', 0, Infinity), undefined);
 });
 
-test('past maxInstances the longest-silent instance is dropped', () => {
+test('when full, a newcomer takes the place of the longest-silent instance once it is stale', () => {
   const history = new History({ maxInstances: 2 });
-  for (const [i, name] of ['a', 'b', 'c'].entries()) {
-    const t = T0 + i * 100;
-    history.listener([new FakeSender('svc', name, t).export(t, [0.001])], t);
+  const a = new FakeSender('svc', 'a', T0);
+  const b = new FakeSender('svc', 'b', T0);
+  const c = new FakeSender('svc', 'c', T0);
+  // a and b export every second; a stops after 2 s.
+  for (let t = T0 + 1000; t <= T0 + 2000; t += 1000) {
+    history.listener([a.export(t, [0.001])], t);
+    history.listener([b.export(t, [0.001])], t);
   }
-  const names = history.services(T0 + 300).flatMap((s) => s.instances.map((x) => x.instance));
-  assert.deepEqual(names.sort(), ['b', 'c']);
+  history.listener([b.export(T0 + 3000, [0.001])], T0 + 3000);
+  // a missed one export: still live, so c waits and is counted.
+  history.listener([c.export(T0 + 3500, [0.001])], T0 + 3500);
+  const tracked = (t: number) =>
+    history
+      .services(t)
+      .flatMap((s) => s.instances.map((x) => x.instance))
+      .sort();
+  assert.deepEqual(tracked(T0 + 3500), ['a', 'b']);
+  assert.equal(history.untrackedCount(T0 + 3500), 1);
+  // a is stale after three missed intervals: c's next export takes its place.
+  history.listener([c.export(T0 + 5500, [0.001])], T0 + 5500);
+  assert.deepEqual(tracked(T0 + 5500), ['b', 'c']);
+  assert.equal(history.untrackedCount(T0 + 5500), 0);
+});
+
+test('more live instances than room: the tracked ones keep their history, newcomers are counted', () => {
+  const history = new History({ maxInstances: 3 });
+  const senders = ['a', 'b', 'c', 'd', 'e'].map((n) => new FakeSender('svc', n, T0));
+  for (let i = 1; i <= 10; i++) {
+    const t = T0 + i * 1000;
+    for (const s of senders) history.listener([s.export(t, [0.001])], t);
+  }
+  const now = T0 + 10_000;
+  const instances = history.services(now).flatMap((s) => s.instances);
+  assert.deepEqual(instances.map((i) => i.instance).sort(), ['a', 'b', 'c']);
+  for (const i of instances) assert.equal(i.points, 10, `${i.instance} kept every sample`);
+  assert.equal(history.untrackedCount(now), 2);
+  // Untracked instances silent for the whole window are forgotten too.
+  assert.equal(history.untrackedCount(now + history.options.windowMs + 1000), 0);
 });
 
 test('services and instances are ranked worst loop-delay p99 first, with liveness', () => {

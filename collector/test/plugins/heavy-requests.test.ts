@@ -11,7 +11,7 @@ import { distinctValues, millionPoints } from '../helpers/heavy.js';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-test('heavy requests leave nothing behind: the live heap is flat over three rounds', async (t) => {
+test('heavy requests leave nothing behind: the live heap is flat over four rounds', async (t) => {
   const c = await startInProcess(t, { maxBodyBytes: 24 * 1024 * 1024 });
   const post = async (body: Buffer) => {
     const res = await c.app.inject({
@@ -29,12 +29,14 @@ test('heavy requests leave nothing behind: the live heap is flat over three roun
     gc();
     return process.memoryUsage().heapUsed / 2 ** 20;
   };
-  const first = await heapAfterRound();
-  await heapAfterRound();
-  const third = await heapAfterRound();
-  const figures = `live heap ${first.toFixed(1)} MiB after the first round, ${third.toFixed(1)} MiB after the third`;
-  // One round decodes 1.1 million points (hundreds of MiB while it runs): a
-  // leak of even 5% of that shows here.
-  assert.ok(third - first < 16, figures);
+  const rounds: number[] = [];
+  for (let i = 0; i < 4; i++) rounds.push(await heapAfterRound());
+  const [first = 0, , third = 0, fourth = 0] = rounds;
+  const figures = `live heap after each round: ${rounds.map((r) => r.toFixed(1)).join(', ')} MiB`;
+  // A leak raises every later round. A single round can read ~20 MiB high
+  // (seen on Node 22: a request body still referenced at the GC), so the
+  // better of the last two is compared. One round decodes 1.1 million
+  // points (hundreds of MiB while it runs): a leak of even 5% of that shows.
+  assert.ok(Math.min(third, fourth) - first < 16, figures);
   t.diagnostic(figures);
 });

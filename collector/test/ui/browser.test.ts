@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium, startNode, waitFor, type Child } from '@loopscope/testkit';
 import { buildApp } from '../../src/app.js';
 import type { InstancesResponse } from '../../src/api/routes.js';
+import { sdkHarness, serialize } from '../helpers/sdk.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/ui/', import.meta.url));
 const AGENT = import.meta.resolve('@loopscope/agent/register');
@@ -79,6 +80,7 @@ test('the UI shows live agents, ranks the stalling one first and charts its p99 
       `ranked by p99: ${JSON.stringify(rows)}`,
     );
   }
+  assert.equal(await page.locator('#fleet-untracked').isVisible(), false, 'no notice: all tracked');
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: `${ARTIFACTS}fleet.png`, fullPage: true });
 
@@ -106,5 +108,35 @@ test('the UI shows live agents, ranks the stalling one first and charts its p99 
   );
   await page.screenshot({ path: `${ARTIFACTS}instance.png`, fullPage: true });
 
+  assert.deepEqual(browser.problems, [], 'no console errors, page errors or failed requests');
+});
+
+test('with more live instances than the history holds, the fleet view says how many are not shown', async (t) => {
+  const app = buildApp({ logLevel: 'silent', selfMonitor: false, historyInstances: 1 });
+  t.after(() => app.close());
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  for (const instance of ['first', 'second', 'third']) {
+    const h = sdkHarness({ 'service.name': 'crowd', 'service.instance.id': instance });
+    h.meter.createGauge('queue').record(1);
+    const res = await fetch(`${url}/v1/metrics`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: serialize(await h.collect(), 'protobuf'),
+    });
+    assert.equal(res.status, 200);
+    await h.provider.shutdown();
+  }
+
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(url);
+  const notice = page.locator('#fleet-untracked');
+  await notice.waitFor({ state: 'visible' });
+  assert.match(
+    (await notice.textContent()) ?? '',
+    /^2 more instances are sending but not shown: the history holds 1 .*--history-instances/,
+  );
+  assert.equal(await page.locator('tr[data-instance]').count(), 1);
   assert.deepEqual(browser.problems, [], 'no console errors, page errors or failed requests');
 });
