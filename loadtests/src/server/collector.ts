@@ -74,14 +74,23 @@ export class CollectorSource implements ServerSource {
       throw new SourceError(
         `the collector's /api/v1/instances answered ${status}: ${body.message ?? 'not the instances list'}`,
       );
+    // The history behind the API holds a bounded number of instances; the rest are only counted.
+    const untracked =
+      body.untrackedInstances > 0
+        ? `the collector's history is full (limit ${body.maxInstances}, all live): ${body.untrackedInstances} more instance(s) are not in it; restart it with a higher --history-instances`
+        : undefined;
     const service = body.services.find((s) => s.job === q.job);
     if (!service) {
       const known = body.services.map((s) => s.job).join(', ') || 'none';
-      throw new SourceError(`the collector knows no job "${q.job}" (jobs it has: ${known})`);
+      throw new SourceError(
+        `the collector knows no job "${q.job}" (jobs it has: ${known})${untracked ? `; ${untracked}` : ''}`,
+      );
     }
     const instances = q.instance ? [q.instance] : service.instances.map((i) => i.instance);
     const signals = emptySignals();
-    const warnings: string[] = [];
+    const warnings: string[] = untracked
+      ? [`${untracked}: instances of job "${q.job}" among them are missing from this analysis`]
+      : [];
     const metrics = [...new Set(MAPPINGS.map((m) => m.metric))];
     for (const instance of instances) {
       for (const metric of metrics) {

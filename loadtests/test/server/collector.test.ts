@@ -9,13 +9,14 @@ import { REPO_DIR } from '../helpers/paths.js';
 
 const COLLECTOR_CLI = join(REPO_DIR, 'collector', 'dist', 'src', 'cli.js');
 const str = (stringValue: string) => ({ stringValue });
-const resource = {
+const resourceOf = (instance: string) => ({
   attributes: [
     { key: 'service.namespace', value: str('shop') },
     { key: 'service.name', value: str('api') },
-    { key: 'service.instance.id', value: str('pod-1') },
+    { key: 'service.instance.id', value: str(instance) },
   ],
-};
+});
+const resource = resourceOf('pod-1');
 const nanos = (ms: number) => String(BigInt(Math.round(ms)) * 1_000_000n);
 
 async function post(url: string, body: unknown): Promise<void> {
@@ -28,10 +29,10 @@ async function post(url: string, body: unknown): Promise<void> {
 }
 
 /** One export as an agent would send it: utilization and active resources by type (raw OTLP/JSON). */
-const metricsExport = (utilization: number, sockets: number) => ({
+const metricsExport = (utilization: number, sockets: number, instance = 'pod-1') => ({
   resourceMetrics: [
     {
-      resource,
+      resource: resourceOf(instance),
       scopeMetrics: [
         {
           scope: { name: SCOPE_NAME },
@@ -155,3 +156,34 @@ test(
     );
   },
 );
+
+test('instances a full collector history does not track are named as missing', async (t) => {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const collector = startNode(
+    [COLLECTOR_CLI, '--port', String(port), '--no-self-monitor', '--history-instances', '1'],
+    { cwd: REPO_DIR },
+  );
+  t.after(() => collector.stop());
+  await collector.waitForOutput(/listening on/);
+  const fromMs = Date.now();
+  for (const instance of ['pod-1', 'pod-2', 'pod-3']) {
+    await post(`${url}/v1/metrics`, metricsExport(0.5, 1, instance));
+  }
+  const source = new CollectorSource(url);
+  const data = await source.fetch({
+    job: 'shop/api',
+    fromMs,
+    toMs: Date.now() + 1000,
+    stepMs: 1000,
+  });
+  assert.deepEqual(data.instances, ['pod-1']);
+  assert.ok(
+    data.warnings.some((w) =>
+      /history is full \(limit 1, all live\): 2 more instance\(s\) are not in it; .*--history-instances: instances of job "shop\/api"/.test(
+        w,
+      ),
+    ),
+    data.warnings.join('\n'),
+  );
+});
