@@ -62,9 +62,10 @@ test('blocks of 20, 50, 200 and 1000 ms: max within 2 ms (2% at 1 s), each in it
     endpoint: receiver.url,
     env: {
       IDLE_MS: '1500',
-      // Each size twice: a neighbour stealing the CPU during one block only adds delay,
-      // the better of the two shows the agent's own error.
-      BLOCKS: [...sizes, ...sizes].join(','),
+      // Each size three times, seconds apart: a neighbour stealing the CPU only adds
+      // delay (CI runs have had two blocks in a row 2 ms high), the best shows the
+      // agent's own error.
+      BLOCKS: [...sizes, ...sizes, ...sizes].join(','),
       GAP_MS: '600',
       OTEL_METRIC_EXPORT_INTERVAL: '250',
     },
@@ -77,11 +78,17 @@ test('blocks of 20, 50, 200 and 1000 ms: max within 2 ms (2% at 1 s), each in it
   assert.ok(receiver.exports.every((e) => e.encoding === 'protobuf'));
 
   const blocks = reports<Report>(child).filter((r) => r.block !== undefined);
-  assert.equal(blocks.length, 2 * sizes.length);
-  // One collection window per export (250 ms, blocks 600 ms apart): a block is the max of its window.
+  assert.equal(blocks.length, 3 * sizes.length);
+  // One collection window per export (250 ms, blocks 600 ms apart). A block becomes a
+  // sample at the agent's first 100 ms tick after it, so its max is in one of the
+  // collections of the 350 ms after it ended (the points' own time, the child's clock).
   const maxes = receiver
     .all(METRICS.eventloopDelayMax.name)
-    .map((m) => (m.type === 'gauge' ? m.points[0]!.value * 1000 : NaN));
+    .flatMap((m) =>
+      m.type === 'gauge' ? m.points.map((p) => ({ timeMs: p.timeMs, ms: p.value * 1000 })) : [],
+    );
+  const maxAfter = (at: number) =>
+    Math.max(...maxes.filter((m) => m.timeMs >= at && m.timeMs <= at + 350).map((m) => m.ms));
   const start = delayAt(
     receiver.exports,
     reports<Report>(child).find((r) => r.phase === 'idle-end')!.at!,
@@ -103,20 +110,20 @@ test('blocks of 20, 50, 200 and 1000 ms: max within 2 ms (2% at 1 s), each in it
     const tolerance = size >= 1000 ? 0.02 * size : 2;
     const errors = blocks
       .filter((b) => b.block === size)
-      .map(({ took }) => {
-        const nearest = maxes.reduce((a, b) => (Math.abs(b - took!) < Math.abs(a - took!) ? b : a));
+      .map(({ took, at }) => {
+        const reported = maxAfter(at!);
         t.diagnostic(
-          `block ${size} ms: took ${took!.toFixed(2)} ms, reported max ${nearest.toFixed(2)} ms`,
+          `block ${size} ms: took ${took!.toFixed(2)} ms, reported max ${reported.toFixed(2)} ms`,
         );
-        return Math.abs(nearest - took!);
+        return Math.abs(reported - took!);
       });
     assert.ok(
       Math.min(...errors) <= tolerance,
-      `block of ${size} ms off by ${errors.map((e) => e.toFixed(2)).join(' and ')} ms`,
+      `block of ${size} ms off by ${errors.map((e) => e.toFixed(2)).join(', ')} ms`,
     );
     assert.ok(
       Math.max(...errors) <= 5 * tolerance,
-      `block of ${size} ms off by ${errors.map((e) => e.toFixed(2)).join(' and ')} ms`,
+      `block of ${size} ms off by ${errors.map((e) => e.toFixed(2)).join(', ')} ms`,
     );
   }
 });

@@ -22,12 +22,13 @@ test('an idle loop reads well under 1 ms; one 50 ms block is measured within 2 m
   const idleHist = histogram(find(idle, METRICS.eventloopDelay.name));
   assert.ok(idleHist.count >= 5, `${idleHist.count} idle samples`);
 
-  // Two trials, each its own collection window; wherever the block falls in the timer's
+  // Three trials, each its own collection window; wherever the block falls in the timer's
   // period, the estimate should not depend on it. The test runner shares this process,
-  // and a neighbour can only add delay, so the better trial decides the 2 ms bound.
+  // and a neighbour can only add delay (CI runs have had two trials in a row 2-3 ms
+  // high, the first one most often), so the best trial decides the 2 ms bound.
   const errors: number[] = [];
   let before = idleHist;
-  for (let trial = 0; trial < 2; trial++) {
+  for (let trial = 0; trial < 3; trial++) {
     await sleep(150 + 37 * trial);
     const took = await new Promise<number>((resolve) => setTimeout(() => resolve(block(50)), 5));
     await sleep(250);
@@ -44,11 +45,9 @@ test('an idle loop reads well under 1 ms; one 50 ms block is measured within 2 m
     );
     before = hist;
   }
-  assert.ok(Math.min(...errors) <= 2, `off by ${errors.map((e) => e.toFixed(2)).join(' and ')} ms`);
-  assert.ok(
-    Math.max(...errors) <= 10,
-    `off by ${errors.map((e) => e.toFixed(2)).join(' and ')} ms`,
-  );
+  const all = `off by ${errors.map((e) => e.toFixed(2)).join(', ')} ms`;
+  assert.ok(Math.min(...errors) <= 2, all);
+  assert.ok(Math.max(...errors) <= 10, all);
 });
 
 test('the gauges cover one collection each: the next window forgets the block', async (t) => {
