@@ -31,14 +31,14 @@ test('idle loop: p99 < 1 ms at the default resolution, exporting every 2 s', asy
   const receiver = await startReceiver(t);
   startAgentChild(t, 'blocks.js', {
     endpoint: receiver.url,
-    env: { IDLE_MS: '30000', OTEL_METRIC_EXPORT_INTERVAL: '2000' },
+    env: { IDLE_MS: '42000', OTEL_METRIC_EXPORT_INTERVAL: '2000' },
   });
-  await receiver.waitForExports(11, 40_000);
-  // Three 6 s windows after start-up. Real stalls happen in an idle process too: V8's
+  await receiver.waitForExports(17, 55_000);
+  // Five 6 s windows after start-up. Real stalls happen in an idle process too: V8's
   // housekeeping (a burst of GC tasks some 10-20 s after start: 5-13 ms measured), and
   // ~1 ms left of an export now and then; a neighbour stealing the CPU adds more. The
   // agent reports them, rightly; the quietest window shows its own floor.
-  const windows = [1, 4, 7].map((i) =>
+  const windows = [1, 4, 7, 10, 13].map((i) =>
     histogramDelta(
       delayAt(receiver.exports, receiver.exports[i + 3]!.at),
       delayAt(receiver.exports, receiver.exports[i]!.at),
@@ -81,14 +81,14 @@ test('blocks of 20, 50, 200 and 1000 ms: max within 2 ms (2% at 1 s), each in it
   assert.equal(blocks.length, 3 * sizes.length);
   // One collection window per export (250 ms, blocks 600 ms apart). A block becomes a
   // sample at the agent's first 100 ms tick after it, so its max is in one of the
-  // collections of the 350 ms after it ended (the points' own time, the child's clock).
+  // collections of the 500 ms after it ended (the points' own time, the child's clock).
   const maxes = receiver
     .all(METRICS.eventloopDelayMax.name)
     .flatMap((m) =>
       m.type === 'gauge' ? m.points.map((p) => ({ timeMs: p.timeMs, ms: p.value * 1000 })) : [],
     );
   const maxAfter = (at: number) =>
-    Math.max(...maxes.filter((m) => m.timeMs >= at && m.timeMs <= at + 350).map((m) => m.ms));
+    Math.max(...maxes.filter((m) => m.timeMs >= at && m.timeMs <= at + 500).map((m) => m.ms));
   const start = delayAt(
     receiver.exports,
     reports<Report>(child).find((r) => r.phase === 'idle-end')!.at!,
