@@ -3,6 +3,7 @@
  * registered with the shared context on one line below; add yours the
  * same way. buildApp does not listen: the CLI (or a test) does.
  */
+import { hostname } from 'node:os';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { normalizeConfig, type CollectorConfig } from './config.js';
 import type { CollectorContext } from './context.js';
@@ -16,6 +17,7 @@ import { exposition } from './plugins/exposition.js';
 import { health } from './plugins/health.js';
 import { liveUi } from './ui/plugin.js';
 import { blockEvents } from './events/plugin.js';
+import { PromQueryClient } from './query/client.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,6 +60,8 @@ export function buildApp(
       maxBodyBytes: config.maxBodyBytes,
     },
     decodeLimits: { ...DEFAULT_DECODE_LIMITS, maxAttributeLength: config.maxAttributeLength },
+    replica: config.replicaName || `${hostname()}:${config.port}`,
+    query: config.queryUrl === undefined ? undefined : new PromQueryClient(config.queryUrl),
   };
 
   const app = Fastify({

@@ -33,6 +33,10 @@ export interface CollectorConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** How long SIGTERM waits for in-flight requests before exiting anyway. */
   readonly shutdownTimeoutMs: number;
+  /** Prometheus-compatible query API the JSON API and UI read from; undefined = in-process history. */
+  readonly queryUrl: string | undefined;
+  /** This replica's name on the block stacks it holds; '' = hostname:port. */
+  readonly replicaName: string;
 }
 
 export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
@@ -57,6 +61,8 @@ export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
   selfMonitor: true,
   logLevel: 'info',
   shutdownTimeoutMs: 10_000,
+  queryUrl: undefined,
+  replicaName: '',
 });
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -102,6 +108,17 @@ export function normalizeConfig(input: Partial<CollectorConfig> = {}): Collector
   }
   if (c.authTokens.some((t) => t === '' || /\s/.test(t))) {
     throw new ConfigError('auth tokens must be non-empty and contain no whitespace');
+  }
+  if (c.queryUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(c.queryUrl);
+    } catch {
+      throw new ConfigError(`queryUrl must be an http(s) URL, got ${JSON.stringify(c.queryUrl)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ConfigError(`queryUrl must be an http(s) URL, got ${url.protocol}`);
+    }
   }
   if (c.tls && (!c.tls.cert || !c.tls.key)) {
     throw new ConfigError('TLS needs both a certificate and a key');

@@ -7,6 +7,7 @@ import type { MetricStore } from './store/store.js';
 import type { SelfMetrics } from './prometheus/self-metrics.js';
 import type { IngestSettings } from './ingest/route.js';
 import type { DecodeLimits } from './otlp/decode.js';
+import type { PromQueryClient } from './query/client.js';
 
 export interface CollectorContext {
   readonly config: CollectorConfig;
@@ -15,4 +16,8 @@ export interface CollectorContext {
   /** Shared by every OTLP ingest route (registerOtlpRoute). */
   readonly ingest: IngestSettings;
   readonly decodeLimits: DecodeLimits;
+  /** This replica's name (--replica-name, default hostname:port) on what stays per replica. */
+  readonly replica: string;
+  /** The database behind --query-url; undefined = the in-process history answers. */
+  readonly query: PromQueryClient | undefined;
 }

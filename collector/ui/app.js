@@ -47,9 +47,10 @@ async function poll() {
     if (gen !== generation) return;
     const live = data.services.flatMap((s) => s.instances).filter((i) => i.state === 'live').length;
     statusDot.className = `dot ${live ? 'live' : 'stale'}`;
-    statusText.textContent = live
-      ? `live · ${live} agent${live === 1 ? '' : 's'}`
-      : 'no live agents';
+    statusText.textContent =
+      (live ? `live · ${live} agent${live === 1 ? '' : 's'}` : 'no live agents') +
+      // --query-url: every replica reads the whole fleet from the database.
+      (api.config.source === 'database' ? ' · from the database' : '');
     document.body.dataset.updated = String(data.now);
   } catch (err) {
     statusDot.className = 'dot error';

@@ -50,10 +50,12 @@ export class BlocksPanel {
     this.fetchedAt = Date.now();
     const body = await api.blocks(this.job, this.instance);
     this.recent = body.recent ?? [];
+    this.replica = body.replica;
     const stacks = (body.stacks ?? []).slice(0, TOP);
     this.topEl.hidden = false;
     this.topEl.innerHTML = `
       <header><h2>Blocking stacks</h2><span class="hint">what ran while the loop stalled, heaviest total stall first</span></header>
+      ${body.perReplica ? replicaNote(body) : ''}
       ${
         stacks.length === 0
           ? '<p class="muted">No stall captured in this instance yet.</p>'
@@ -78,11 +80,22 @@ export class BlocksPanel {
       ${
         stall
           ? `<p class="stall-head"><span class="sev bad">${ms(stall.durationMs / 1000)}</span>
-               <span class="muted">at ${esc(new Date(stall.timeMs).toLocaleTimeString())}</span></p>
+               <span class="muted">at ${esc(new Date(stall.timeMs).toLocaleTimeString())}</span>
+               ${this.replica ? `<span class="muted replica">received by ${esc(this.replica)}</span>` : ''}</p>
              ${frameList(stall.frames ?? [])}`
           : '<p class="muted">No stall captured yet.</p>'
       }`;
   }
+}
+
+/** With --query-url: the stacks are this replica's own; counts and durations come from the database. */
+function replicaNote(body) {
+  const db = body.database;
+  const totals =
+    db && db.blocks !== null
+      ? `${count(Math.round(db.blocks))} stalls, ${ms(db.blockedSeconds ?? 0)} blocked in the last ${Math.round(db.windowMs / 60_000)} min across every replica (from the database).`
+      : '';
+  return `<p class="muted replica-note">Stacks received by this replica (${esc(body.replica)}) only: agents behind a load balancer send theirs to any replica. ${esc(totals)}</p>`;
 }
 
 function stack(s) {

@@ -1,7 +1,9 @@
 import type { FastifyPluginCallback } from 'fastify';
-import type { History, ServiceSummary } from '../history/history.js';
-import { SERIES, type Column } from '../history/series.js';
+import type { ServiceSummary } from '../history/history.js';
+import type { Column } from '../history/series.js';
+import { QueryError } from '../query/client.js';
 import { BadParameter, parseSeriesQuery } from './query.js';
+import type { FleetReader } from './reader.js';
 
 export interface InstancesResponse {
   /** Collector time of the answer, ms since the epoch. */
@@ -29,31 +31,32 @@ export interface SeriesResponse {
 }
 
 export interface ApiOptions {
-  readonly history: History;
+  readonly reader: FleetReader;
+}
+
+/** The database behind --query-url failed: 502, with its reason (never a stack trace). */
+function badGateway(err: QueryError) {
+  return { statusCode: 502, error: 'Bad Gateway', message: err.message };
 }
 
 /** The JSON API behind the UI (documented in collector/README.md, section API). */
-export const apiRoutes: FastifyPluginCallback<ApiOptions> = (app, { history }, done) => {
-  app.get('/api/v1/instances', (): InstancesResponse => {
+export const apiRoutes: FastifyPluginCallback<ApiOptions> = (app, { reader }, done) => {
+  app.get('/api/v1/instances', async (_req, reply) => {
     const now = Date.now();
-    return {
-      now,
-      windowMs: history.options.windowMs,
-      rankWindowMs: history.options.rankWindowMs,
-      maxInstances: history.options.maxInstances,
-      untrackedInstances: history.untrackedCount(now),
-      services: history.services(now),
-    };
+    try {
+      const fleet = await reader.fleet(now);
+      const body: InstancesResponse = { now, ...fleet };
+      return body;
+    } catch (err) {
+      if (!(err instanceof QueryError)) throw err;
+      return reply.code(502).send(badGateway(err));
+    }
   });
 
-  app.get('/api/v1/series', (req, reply) => {
+  app.get('/api/v1/series', async (req, reply) => {
     let query;
     try {
-      query = parseSeriesQuery(
-        req.query as Record<string, unknown>,
-        Date.now(),
-        history.options.windowMs,
-      );
+      query = parseSeriesQuery(req.query as Record<string, unknown>, Date.now(), reader.windowMs);
     } catch (err) {
       if (!(err instanceof BadParameter)) throw err;
       return reply.code(400).send({
@@ -64,25 +67,21 @@ export const apiRoutes: FastifyPluginCallback<ApiOptions> = (app, { history }, d
       });
     }
     const { job, instance, metric, fromMs, toMs } = query;
-    const samples = history.samples(job, instance, fromMs, toMs);
-    if (!samples) {
+    let view;
+    try {
+      view = await reader.series(query);
+    } catch (err) {
+      if (!(err instanceof QueryError)) throw err;
+      return reply.code(502).send(badGateway(err));
+    }
+    if (!view) {
       return reply.code(404).send({
         statusCode: 404,
         error: 'Not Found',
-        message: `no instance ${JSON.stringify(instance)} of job ${JSON.stringify(job)} has exported in the last ${history.options.windowMs / 1000} s`,
+        message: `no instance ${JSON.stringify(instance)} of job ${JSON.stringify(job)} has exported in the last ${reader.windowMs / 1000} s`,
       });
     }
-    const def = SERIES[metric];
-    const body: SeriesResponse = {
-      job,
-      instance,
-      metric,
-      unit: def?.unit ?? '',
-      from: fromMs,
-      to: toMs,
-      t: samples.map((s) => s.t),
-      series: def?.columns(samples) ?? [],
-    };
+    const body: SeriesResponse = { job, instance, metric, from: fromMs, to: toMs, ...view };
     return body;
   });
   done();

@@ -193,6 +193,23 @@ export const OPTIONS: readonly CliOption[] = [
     defaultText: '10s',
     apply: (raw, draft, what) => (draft.shutdownTimeoutMs = parseDuration(what, raw)),
   },
+  // --query-url (scale-out: the UI and JSON API over the database the replicas write to)
+  {
+    flag: 'query-url',
+    env: 'LOOPSCOPE_QUERY_URL',
+    value: '<url>',
+    help: "Prometheus-compatible query API (Prometheus, Mimir, Thanos Query, VictoriaMetrics) the UI and /api/v1/instances|series read from, instead of this process's history; user:password@ in the URL is sent as basic auth.",
+    defaultText: '(in-process history)',
+    apply: (raw, draft) => (draft.queryUrl = raw.trim()),
+  },
+  {
+    flag: 'replica-name',
+    env: 'LOOPSCOPE_REPLICA_NAME',
+    value: '<name>',
+    help: 'Name of this collector on the block stacks it holds (stacks stay per replica).',
+    defaultText: 'hostname:port',
+    apply: (raw, draft) => (draft.replicaName = raw.trim()),
+  },
 ];
 
 /** Settings only taken from the environment, with the reason. */

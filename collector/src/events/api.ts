@@ -5,6 +5,9 @@
  */
 import type { FastifyPluginCallback } from 'fastify';
 import { BadParameter } from '../api/query.js';
+import { DEFAULT_HISTORY } from '../history/options.js';
+import { QueryError, type PromQueryClient } from '../query/client.js';
+import { readBlockTotals, type BlockTotals } from '../query/blocks.js';
 import type { BlockFrame } from './model.js';
 import { parseBlocksQuery } from './query.js';
 import type { BlockStore, InstanceView, StackStats, StoredEvent } from './store.js';
@@ -82,12 +85,47 @@ export function blocksView(
   };
 }
 
-export const blocksApi: FastifyPluginCallback<{ store: BlockStore }> = (app, { store }, done) => {
-  app.get('/api/v1/blocks', (req, reply) => {
+/** What /api/v1/blocks adds to the view: whose stacks these are, and the database's totals. */
+export interface BlocksReplica {
+  /** The collector replica that received these stalls (--replica-name). */
+  readonly replica: string;
+  /** true with --query-url: other replicas hold the stalls their agents sent them. */
+  readonly perReplica: boolean;
+  /** Counts and durations of every stall, from the database; null without --query-url. */
+  readonly database: BlockTotals | null;
+}
+
+export interface BlocksApiOptions {
+  readonly store: BlockStore;
+  readonly replica: string;
+  readonly query: PromQueryClient | undefined;
+}
+
+export const blocksApi: FastifyPluginCallback<BlocksApiOptions> = (
+  app,
+  { store, replica, query },
+  done,
+) => {
+  app.get('/api/v1/blocks', async (req, reply) => {
     try {
       const { job, instance, limit } = parseBlocksQuery(req.query as Record<string, unknown>);
-      return blocksView(store, job, instance, limit, Date.now());
+      const now = Date.now();
+      const database = query
+        ? await readBlockTotals(query, job, instance, DEFAULT_HISTORY.windowMs, now)
+        : null;
+      const body: BlocksResponse & BlocksReplica = {
+        ...blocksView(store, job, instance, limit, now),
+        replica,
+        perReplica: query !== undefined,
+        database,
+      };
+      return body;
     } catch (err) {
+      if (err instanceof QueryError) {
+        return reply
+          .code(502)
+          .send({ statusCode: 502, error: 'Bad Gateway', message: err.message });
+      }
       if (!(err instanceof BadParameter)) throw err;
       return reply.code(400).send({
         statusCode: 400,

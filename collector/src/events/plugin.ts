@@ -44,6 +44,6 @@ export function blockEvents(app: FastifyInstance, ctx: CollectorContext): Promis
     });
     done();
   });
-  void app.register(blocksApi, { store });
+  void app.register(blocksApi, { store, replica: ctx.replica, query: ctx.query });
   return Promise.resolve();
 }

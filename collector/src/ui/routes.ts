@@ -6,24 +6,34 @@ import { loadAssets } from './assets.js';
 const FEATURES = { blocks: '/api/v1/blocks' } as const;
 
 /** What the page needs from the server: the series name behind each chart, and the optional features. */
-function pageConfig(hasRoute: (url: string) => boolean): string {
+function pageConfig(hasRoute: (url: string) => boolean, opts: UiOptions): string {
   const series = Object.fromEntries(Object.entries(SERIES).map(([name, def]) => [def.chart, name]));
   const features = Object.entries(FEATURES)
     .filter(([, url]) => hasRoute(url))
     .map(([name]) => name);
   // Inside <script type="application/json">: only "<" could end the element early.
-  return JSON.stringify({ series, features }).replace(/</g, '\\u003c');
+  return JSON.stringify({ series, features, source: opts.source, replica: opts.replica }).replace(
+    /</g,
+    '\\u003c',
+  );
 }
 
 /** Serves the live UI at `/` and its static files under `/ui/` and `/vendor/`. */
-export const uiRoutes: FastifyPluginCallback = (app, _opts, done) => {
+export interface UiOptions {
+  /** Where the charts come from: this process's history, or the database (--query-url). */
+  readonly source: 'memory' | 'database';
+  /** This replica's name: block stacks are its own when the charts come from the database. */
+  readonly replica: string;
+}
+
+export const uiRoutes: FastifyPluginCallback<UiOptions> = (app, opts, done) => {
   const { index, byPath } = loadAssets();
   const template = index.body.toString('utf8');
 
   app.get('/', (_req, reply) => {
     // Decided per request so routes registered after this plugin count too,
     // and the page never probes for an absent route (a 404 is a console error).
-    const config = pageConfig((url) => app.hasRoute({ method: 'GET', url }));
+    const config = pageConfig((url) => app.hasRoute({ method: 'GET', url }), opts);
     return reply
       .type(index.type)
       .header('cache-control', 'no-cache')

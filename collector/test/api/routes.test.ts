@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { METRICS } from '@loopscope/agent/names';
+import { historyReader } from '../../src/api/reader.js';
 import { apiRoutes, type InstancesResponse, type SeriesResponse } from '../../src/api/routes.js';
 import { History } from '../../src/history/history.js';
 import { FakeSender, times } from '../helpers/fake-sender.js';
@@ -22,7 +23,7 @@ async function appWithData() {
     );
   }
   const app = Fastify();
-  await app.register(apiRoutes, { history });
+  await app.register(apiRoutes, { reader: historyReader(history) });
   return { app, now };
 }
 
@@ -55,7 +56,7 @@ test('GET /api/v1/instances counts the instances a full history does not track',
       t,
     );
   const app = Fastify();
-  await app.register(apiRoutes, { history });
+  await app.register(apiRoutes, { reader: historyReader(history) });
   t.after(() => app.close());
   const body = (await app.inject('/api/v1/instances')).json<InstancesResponse>();
   assert.equal(body.maxInstances, 1);

@@ -46,12 +46,12 @@ test('paths outside the fixed asset table are 404s', async (t) => {
 test('an optional route is announced to the page only when registered', async (t) => {
   const bare = Fastify();
   t.after(() => bare.close());
-  await bare.register(uiRoutes);
+  await bare.register(uiRoutes, { source: 'memory', replica: 'test' });
   assert.deepEqual(pageConfig((await bare.inject('/')).body).features, []);
 
   const withBlocks = Fastify();
   t.after(() => withBlocks.close());
-  await withBlocks.register(uiRoutes);
+  await withBlocks.register(uiRoutes, { source: 'memory', replica: 'test' });
   // Registered after the UI, as another plugin would be: still announced.
   withBlocks.get('/api/v1/blocks', () => ({ stacks: [] }));
   assert.deepEqual(pageConfig((await withBlocks.inject('/')).body).features, ['blocks']);

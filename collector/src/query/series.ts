@@ -1,0 +1,161 @@
+/**
+ * `/api/v1/series` over PromQL (`--query-url`): each chart's columns as
+ * range queries against the database, built with the rules' builders. Rows
+ * are the query steps that have data; a step defaults to the instance's
+ * export interval (at most MAX_ROWS rows), so a chart looks as it does from
+ * the in-process history.
+ */
+import { METRICS } from '@loopscope/agent/names';
+import { COLLECTOR_METRICS } from '../names.js';
+import { SERIES, type Column } from '../history/series.js';
+import { LABEL, PROM, sum } from '../promql/names.js';
+import { eq, quantile, sel, utilization } from '../promql/builders.js';
+import type { SeriesQuery } from '../api/query.js';
+import type { SeriesView } from '../api/reader.js';
+import { numberOf, type PromQueryClient, type PromSeries } from './client.js';
+
+/** Rows per answer at most, as the in-process history keeps 900 samples per instance. */
+export const MAX_ROWS = 900;
+
+interface Ranges {
+  /** Matchers of the instance. */
+  readonly m: readonly string[];
+  /** Rate window: several export intervals, so every step has two samples. */
+  readonly rw: string;
+  /** The step as a range, for per-row totals and maxima. */
+  readonly step: string;
+}
+
+/** A column from one query, or one column per value of `byLabel`. */
+type ColumnQuery =
+  | { readonly name: string; readonly expr: (r: Ranges) => string }
+  | { readonly byLabel: string; readonly expr: (r: Ranges) => string };
+
+const p = (q: number, family: string) => (r: Ranges) => quantile(q, family, [], r.rw, ...r.m);
+const maxOf = (family: string) => (r: Ranges) => quantile(1, family, [], r.rw, ...r.m);
+const lastBy = (metric: string, label: string) => (r: Ranges) =>
+  `sum by (${label}) (last_over_time(${sel(metric, ...r.m)}[${r.rw}]))`;
+const last = (metric: string) => (r: Ranges) =>
+  `sum(last_over_time(${sel(metric, ...r.m)}[${r.rw}]))`;
+
+/** The PromQL of every chart the API serves, keyed like SERIES (a test checks both list the same names). */
+export const SERIES_QUERIES: Readonly<Record<string, readonly ColumnQuery[]>> = {
+  [METRICS.eventloopDelay.name]: [
+    { name: 'p50', expr: p(0.5, PROM.eventloopDelay) },
+    { name: 'p99', expr: p(0.99, PROM.eventloopDelay) },
+    {
+      name: 'max',
+      expr: (r) => `max(max_over_time(${sel(PROM.eventloopDelayMax, ...r.m)}[${r.step}]))`,
+    },
+  ],
+  [METRICS.eventloopUtilization.name]: [
+    { name: 'utilization', expr: (r) => utilization([], r.rw, ...r.m) },
+  ],
+  [METRICS.threadpoolQueueDelay.name]: [
+    { name: 'p50', expr: p(0.5, PROM.threadpoolQueueDelay) },
+    { name: 'p99', expr: p(0.99, PROM.threadpoolQueueDelay) },
+    { name: 'max', expr: maxOf(PROM.threadpoolQueueDelay) },
+  ],
+  [METRICS.threadpoolPending.name]: [
+    { byLabel: LABEL.requestType, expr: lastBy(PROM.threadpoolPending, LABEL.requestType) },
+  ],
+  [METRICS.resourceActive.name]: [
+    { byLabel: LABEL.resourceType, expr: lastBy(PROM.resourceActive, LABEL.resourceType) },
+  ],
+  [METRICS.gcDuration.name]: [
+    {
+      name: 'total',
+      expr: (r) => `sum(increase(${sel(sum(PROM.gcDuration), ...r.m)}[${r.step}]))`,
+    },
+    { name: 'max', expr: maxOf(PROM.gcDuration) },
+  ],
+  [METRICS.heapUsed.name]: [
+    { name: 'used', expr: last(PROM.heapUsed) },
+    { name: 'limit', expr: last(PROM.heapLimit) },
+  ],
+};
+
+/** Seconds as a PromQL duration. */
+const dur = (sec: number): string => `${Math.max(1, Math.ceil(sec))}s`;
+
+/** Existence and export interval of one instance; undefined when the database has not seen it in the window. */
+async function probe(
+  client: PromQueryClient,
+  m: readonly string[],
+  windowMs: number,
+  nowSec: number,
+): Promise<{ intervalSec: number } | undefined> {
+  const seen = sel(COLLECTOR_METRICS.senderLastSeen, ...m);
+  const w = dur(windowMs / 1000);
+  const [exists, gap] = await Promise.all([
+    client.query(`max(max_over_time(${seen}[${w}]))`, nowSec),
+    client.query(
+      `max((max_over_time(${seen}[${w}]) - min_over_time(${seen}[${w}])) / changes(${seen}[${w}]))`,
+      nowSec,
+    ),
+  ]);
+  if (exists.length === 0) return undefined;
+  const intervalSec = numberOf(gap[0]?.value?.[1]);
+  return { intervalSec: intervalSec !== null && intervalSec > 0 ? intervalSec : 10 };
+}
+
+function valuesAt(series: PromSeries | undefined): Map<number, number | null> {
+  return new Map((series?.values ?? []).map(([t, v]) => [Math.round(t * 1000), numberOf(v)]));
+}
+
+/** Reads one chart of one instance; undefined for an instance the database has not seen in the window. */
+export async function readSeries(
+  client: PromQueryClient,
+  q: SeriesQuery,
+  windowMs: number,
+  nowMs: number,
+): Promise<SeriesView | undefined> {
+  const m = [eq('job', q.job), eq('instance', q.instance)];
+  const found = await probe(client, m, windowMs, nowMs / 1000);
+  if (!found) return undefined;
+  const spanSec = (q.toMs - q.fromMs) / 1000;
+  const stepSec = Math.max(1, Math.ceil(found.intervalSec), Math.ceil(spanSec / MAX_ROWS));
+  const ranges: Ranges = {
+    m,
+    rw: dur(Math.max(4 * found.intervalSec, 2 * stepSec)),
+    step: dur(stepSec),
+  };
+  const startSec = Math.ceil(q.fromMs / 1000 / stepSec) * stepSec;
+  const endSec = Math.floor(q.toMs / 1000);
+  const columns: { name: string; values: Map<number, number | null> }[] = [];
+  const byLabel: Set<string> = new Set();
+  const queries = SERIES_QUERIES[q.metric] ?? [];
+  const answers =
+    startSec > endSec
+      ? queries.map(() => [])
+      : await Promise.all(
+          queries.map((c) => client.queryRange(c.expr(ranges), startSec, endSec, stepSec)),
+        );
+  queries.forEach((c, i) => {
+    const result = answers[i] ?? [];
+    if ('name' in c) {
+      columns.push({ name: c.name, values: valuesAt(result[0]) });
+      return;
+    }
+    // One column per label value, biggest peak first (as the history orders them).
+    const peaks = result.map((s) => ({
+      name: s.metric[c.byLabel] ?? 'unknown',
+      values: valuesAt(s),
+      peak: Math.max(...(s.values ?? []).map(([, v]) => numberOf(v) ?? 0)),
+    }));
+    peaks.sort((a, b) => b.peak - a.peak || a.name.localeCompare(b.name));
+    for (const col of peaks) {
+      byLabel.add(col.name);
+      columns.push({ name: col.name, values: col.values });
+    }
+  });
+  const t = [...new Set(columns.flatMap((c) => [...c.values.keys()]))]
+    .filter((ms) => columns.some((c) => (c.values.get(ms) ?? null) !== null))
+    .sort((a, b) => a - b);
+  const series: Column[] = columns.map((c) => ({
+    name: c.name,
+    // A type absent at a row where others are present is 0, as the history reports it.
+    values: t.map((ms) => c.values.get(ms) ?? (byLabel.has(c.name) ? 0 : null)),
+  }));
+  return { unit: SERIES[q.metric]?.unit ?? '', t, series };
+}
