@@ -3,3 +3,4 @@ export * from './wait.js';
 export * from './child.js';
 export * from './prometheus.js';
 export * from './chromium.js';
+export * from './victoria-metrics.js';
