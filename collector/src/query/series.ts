@@ -22,8 +22,9 @@ interface Ranges {
   readonly m: readonly string[];
   /** Rate window: several export intervals, so every step has two samples. */
   readonly rw: string;
-  /** The step as a range, for per-row totals and maxima. */
-  readonly step: string;
+  /** A row's own span (the step, at least two export intervals), for per-row maxima. */
+  readonly span: string;
+  readonly stepSec: number;
 }
 
 /** A column from one query, or one column per value of `byLabel`. */
@@ -45,7 +46,7 @@ export const SERIES_QUERIES: Readonly<Record<string, readonly ColumnQuery[]>> = 
     { name: 'p99', expr: p(0.99, PROM.eventloopDelay) },
     {
       name: 'max',
-      expr: (r) => `max(max_over_time(${sel(PROM.eventloopDelayMax, ...r.m)}[${r.step}]))`,
+      expr: (r) => `max(max_over_time(${sel(PROM.eventloopDelayMax, ...r.m)}[${r.span}]))`,
     },
   ],
   [METRICS.eventloopUtilization.name]: [
@@ -65,7 +66,8 @@ export const SERIES_QUERIES: Readonly<Record<string, readonly ColumnQuery[]>> = 
   [METRICS.gcDuration.name]: [
     {
       name: 'total',
-      expr: (r) => `sum(increase(${sel(sum(PROM.gcDuration), ...r.m)}[${r.step}]))`,
+      // Seconds in GC per row, as the history gives seconds per export.
+      expr: (r) => `sum(rate(${sel(sum(PROM.gcDuration), ...r.m)}[${r.rw}])) * ${r.stepSec}`,
     },
     { name: 'max', expr: maxOf(PROM.gcDuration) },
   ],
@@ -118,18 +120,24 @@ export async function readSeries(
   const ranges: Ranges = {
     m,
     rw: dur(Math.max(4 * found.intervalSec, 2 * stepSec)),
-    step: dur(stepSec),
+    span: dur(Math.max(stepSec, 2 * found.intervalSec)),
+    stepSec,
   };
   const startSec = Math.ceil(q.fromMs / 1000 / stepSec) * stepSec;
   const endSec = Math.floor(q.toMs / 1000);
   const columns: { name: string; values: Map<number, number | null> }[] = [];
   const byLabel: Set<string> = new Set();
   const queries = SERIES_QUERIES[q.metric] ?? [];
-  const answers =
+  // Rows are the steps at which the instance was exporting (as the history has a row per export),
+  // whether or not this chart's metric was in it.
+  const presence = `max(last_over_time(${sel(COLLECTOR_METRICS.senderLastSeen, ...m)}[${ranges.span}]))`;
+  const [rows = [], ...answers] =
     startSec > endSec
-      ? queries.map(() => [])
+      ? [[], ...queries.map(() => [])]
       : await Promise.all(
-          queries.map((c) => client.queryRange(c.expr(ranges), startSec, endSec, stepSec)),
+          [presence, ...queries.map((c) => c.expr(ranges))].map((expr) =>
+            client.queryRange(expr, startSec, endSec, stepSec),
+          ),
         );
   queries.forEach((c, i) => {
     const result = answers[i] ?? [];
@@ -149,13 +157,17 @@ export async function readSeries(
       columns.push({ name: col.name, values: col.values });
     }
   });
-  const t = [...new Set(columns.flatMap((c) => [...c.values.keys()]))]
-    .filter((ms) => columns.some((c) => (c.values.get(ms) ?? null) !== null))
-    .sort((a, b) => a - b);
+  const t = [...valuesAt(rows[0]).keys()].sort((a, b) => a - b);
   const series: Column[] = columns.map((c) => ({
     name: c.name,
     // A type absent at a row where others are present is 0, as the history reports it.
-    values: t.map((ms) => c.values.get(ms) ?? (byLabel.has(c.name) ? 0 : null)),
+    values: t.map((ms) => {
+      const v = c.values.get(ms) ?? null;
+      if (v !== null || !byLabel.has(c.name)) return v;
+      return columns.some((o) => byLabel.has(o.name) && (o.values.get(ms) ?? null) !== null)
+        ? 0
+        : null;
+    }),
   }));
   return { unit: SERIES[q.metric]?.unit ?? '', t, series };
 }

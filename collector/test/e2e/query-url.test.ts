@@ -1,0 +1,237 @@
+/**
+ * `--query-url` end to end: real agents export to collector A (the scraping,
+ * single-process collector); a real database scrapes A with honor_labels;
+ * collector B has no agents of its own and reads that database. B's API must
+ * answer with A's shapes and the same fleet, and its UI, in headless
+ * Chromium, must show every instance. Run against Prometheus and against
+ * VictoriaMetrics.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  launchChromium,
+  startNode,
+  startPrometheus,
+  startVictoriaMetrics,
+  waitFor,
+  type Child,
+} from '@loopscope/testkit';
+import { buildApp } from '../../src/app.js';
+import type { InstancesResponse, SeriesResponse } from '../../src/api/routes.js';
+import type { InstanceSummary } from '../../src/history/history.js';
+import { SERIES_NAMES } from '../../src/history/series.js';
+import type { BlocksReplica } from '../../src/events/api.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/ui/', import.meta.url));
+const AGENT = import.meta.resolve('@loopscope/agent/register');
+const JOB = 'query-url';
+const INSTANCES = ['a-calm', 'b-calm', 'c-mild', 'd-stalling'];
+const STALLING = 'd-stalling';
+
+function agentApp(collectorUrl: string, instance: string): Child {
+  const [blockMs, everyMs] =
+    instance === STALLING ? [250, 500] : instance === 'c-mild' ? [20, 500] : [0, 0];
+  const code = blockMs
+    ? `setInterval(() => { const end = performance.now() + ${blockMs}; while (performance.now() < end); }, ${everyMs});`
+    : 'setInterval(() => {}, 1000);';
+  return startNode(['--import', AGENT, '-e', code], {
+    env: {
+      OTEL_SERVICE_NAME: JOB,
+      OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${instance},service.version=1.0.0`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
+      OTEL_METRIC_EXPORT_INTERVAL: '500',
+    },
+  });
+}
+
+const getJson = async <T>(url: string): Promise<{ status: number; body: T }> => {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as T };
+};
+
+const instancesOf = (body: InstancesResponse): Map<string, InstanceSummary> =>
+  new Map(
+    body.services
+      .filter((s) => s.job === JOB)
+      .flatMap((s) => s.instances)
+      .map((i) => [i.instance, i]),
+  );
+
+/** Fields that are numbers for a live agent with loop, heap and handle metrics, from either source. */
+const NUMERIC = [
+  'lastSeenMs',
+  'intervalMs',
+  'points',
+  'loopDelayP99',
+  'loopDelayMax',
+  'utilization',
+  'activeResources',
+  'heapUsed',
+  'heapLimit',
+] as const;
+
+async function scenario(
+  t: TestContext,
+  startDatabase: (collectorHostPort: string) => Promise<{ url: string; stop(): Promise<void> }>,
+  name: string,
+): Promise<void> {
+  // A: the single-process collector the agents export to.
+  const a = buildApp({ logLevel: 'silent', selfMonitor: false });
+  t.after(() => a.close());
+  const aUrl = await a.listen({ port: 0, host: '127.0.0.1' });
+  const apps = INSTANCES.map((i) => agentApp(aUrl, i));
+  t.after(() => Promise.all(apps.map((p) => p.stop('SIGKILL'))));
+  const db = await startDatabase(new URL(aUrl).host);
+  t.after(() => db.stop());
+
+  // B: no agents, reads the database.
+  const b = buildApp({
+    logLevel: 'silent',
+    selfMonitor: false,
+    queryUrl: db.url,
+    replicaName: 'replica-b',
+  });
+  t.after(() => b.close());
+  const bUrl = await b.listen({ port: 0, host: '127.0.0.1' });
+
+  const fromB = await waitFor(
+    async () => {
+      const { status, body } = await getJson<InstancesResponse>(`${bUrl}/api/v1/instances`);
+      assert.equal(status, 200, JSON.stringify(body));
+      const got = instancesOf(body);
+      const ready =
+        INSTANCES.every((i) => got.get(i)?.state === 'live' && got.get(i)?.loopDelayP99 != null) &&
+        (got.get(STALLING)?.loopDelayP99 ?? 0) > 0.1;
+      return ready && body;
+    },
+    {
+      what: `${name}: collector B to list 4 live instances from the database`,
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    },
+  );
+  const fromA = (await getJson<InstancesResponse>(`${aUrl}/api/v1/instances`)).body;
+
+  // Same shape: the top-level keys, and per instance the same keys with numbers where A has them.
+  assert.deepEqual(Object.keys(fromB).sort(), Object.keys(fromA).sort());
+  const aInst = instancesOf(fromA);
+  const bInst = instancesOf(fromB);
+  assert.deepEqual([...bInst.keys()].sort(), INSTANCES, `${name}: every instance from B`);
+  for (const instance of INSTANCES) {
+    const x = aInst.get(instance);
+    const y = bInst.get(instance);
+    assert.ok(x && y, instance);
+    assert.deepEqual(Object.keys(y).sort(), Object.keys(x).sort(), `${name} ${instance} keys`);
+    for (const k of NUMERIC) {
+      assert.equal(typeof x[k], 'number', `${name} A ${instance}.${k}`);
+      assert.equal(typeof y[k], 'number', `${name} B ${instance}.${k}: ${JSON.stringify(y)}`);
+    }
+    // The same process's heap limit, read two ways.
+    assert.ok(Math.abs((y.heapLimit ?? 0) - (x.heapLimit ?? 0)) <= 0.01 * (x.heapLimit ?? 1));
+    // Last seen through a 1 s scrape: within a few seconds of A's.
+    assert.ok(Math.abs(y.lastSeenMs - x.lastSeenMs) < 5_000, `${name} ${instance} last seen`);
+    assert.equal(y.attributes.service_version, '1.0.0', `${name} ${instance} attributes`);
+  }
+  // The ranking from the database: the stalling instance first.
+  assert.equal(
+    fromB.services.find((s) => s.job === JOB)?.instances[0]?.instance,
+    STALLING,
+    JSON.stringify([...bInst.values()].map((i) => [i.instance, i.loopDelayP99])),
+  );
+  assert.ok((bInst.get(STALLING)?.loopDelayMax ?? 0) >= 0.2, `${name}: max of a 250 ms stall`);
+
+  // B's loop-delay chart has the stall, over a few rows (the database has been scraping a while).
+  await waitFor(
+    async () => {
+      const r = await getJson<SeriesResponse>(
+        `${bUrl}/api/v1/series?${new URLSearchParams({ job: JOB, instance: STALLING, metric: SERIES_NAMES[0] ?? '' }).toString()}`,
+      );
+      const p99s = r.body.series.find((c) => c.name === 'p99')?.values ?? [];
+      return r.body.t.length >= 8 && p99s.some((v) => v !== null && v > 0.1);
+    },
+    { what: `${name}: the stall in B's loop-delay chart`, timeoutMs: 30_000, intervalMs: 500 },
+  );
+  // Every chart: same unit and shape from both.
+  const to = Date.now();
+  const from = to - 20_000;
+  for (const metric of SERIES_NAMES) {
+    const q = new URLSearchParams({
+      job: JOB,
+      instance: STALLING,
+      metric,
+      from: String(from),
+      to: String(to),
+    });
+    const x = await getJson<SeriesResponse>(`${aUrl}/api/v1/series?${q.toString()}`);
+    const y = await getJson<SeriesResponse>(`${bUrl}/api/v1/series?${q.toString()}`);
+    assert.equal(y.status, 200, `${name} ${metric}: ${JSON.stringify(y.body)}`);
+    assert.deepEqual(Object.keys(y.body).sort(), Object.keys(x.body).sort(), metric);
+    assert.equal(y.body.unit, x.body.unit, metric);
+    assert.ok(y.body.t.length >= 5, `${name} ${metric}: ${y.body.t.length} rows`);
+    assert.ok(
+      y.body.t.every((v, i) => i === 0 || v > (y.body.t[i - 1] ?? 0)),
+      'rows in order',
+    );
+    for (const c of y.body.series)
+      assert.equal(c.values.length, y.body.t.length, `${metric} ${c.name}`);
+    const names = (r: SeriesResponse) => r.series.map((c) => c.name);
+    if (!/resource|pending/.test(metric)) assert.deepEqual(names(y.body), names(x.body), metric);
+    else
+      assert.ok(
+        names(y.body).some((n) => names(x.body).includes(n)),
+        `${metric}: ${names(y.body).join()} vs ${names(x.body).join()}`,
+      );
+  }
+  const unknown = await getJson<{ message: string }>(
+    `${bUrl}/api/v1/series?${new URLSearchParams({ job: JOB, instance: 'nobody', metric: SERIES_NAMES[0] ?? '' }).toString()}`,
+  );
+  assert.equal(unknown.status, 404);
+
+  // Blocks: the stacks are B's own (none: no agent sends to it), the counts the database's.
+  const blocks = await getJson<BlocksReplica>(
+    `${bUrl}/api/v1/blocks?job=${JOB}&instance=${STALLING}`,
+  );
+  assert.equal(blocks.body.replica, 'replica-b');
+  assert.equal(blocks.body.perReplica, true);
+  assert.ok((blocks.body.database?.blocks ?? 0) >= 1, JSON.stringify(blocks.body.database));
+
+  // The UI of B shows the whole fleet, worst first, and says where it reads from.
+  const browser = await launchChromium({ viewport: { width: 1440, height: 1000 } });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(bUrl);
+  await page.waitForFunction('document.querySelectorAll("tr[data-instance]").length === 4');
+  const rows = await page.evaluate<string[]>(
+    '[...document.querySelectorAll("tr[data-instance]")].map((tr) => tr.dataset.instance)',
+  );
+  assert.equal(rows[0], STALLING, JSON.stringify(rows));
+  assert.deepEqual([...rows].sort(), INSTANCES);
+  await page.waitForFunction(
+    'document.getElementById("status-text").textContent.includes("from the database")',
+  );
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}query-url-${name}-fleet.png`, fullPage: true });
+  await page.click(`tr[data-instance="${STALLING}"]`);
+  await page.waitForSelector('.replica-note');
+  assert.match(await page.locator('.replica-note').innerText(), /replica-b/);
+  await page.screenshot({ path: `${ARTIFACTS}query-url-${name}-instance.png`, fullPage: true });
+  assert.deepEqual(browser.problems, [], 'no console errors, page errors or failed requests');
+}
+
+test(
+  "--query-url over a real Prometheus: B shows the fleet A receives, in A's shapes",
+  { timeout: 150_000 },
+  async (t) => {
+    await scenario(t, (target) => startPrometheus({ targets: [target] }), 'prometheus');
+  },
+);
+
+test(
+  "--query-url over a real VictoriaMetrics: B shows the fleet A receives, in A's shapes",
+  { timeout: 150_000 },
+  async (t) => {
+    await scenario(t, (target) => startVictoriaMetrics({ targets: [target] }), 'victoria-metrics');
+  },
+);
