@@ -11,6 +11,7 @@ import { before, test } from 'node:test';
 import { parse } from 'yaml';
 import { K6_TREND_STATS } from '../../src/k6-metrics.js';
 import { repoPath } from '../helpers/repo.js';
+import { tool } from '../helpers/tools.js';
 
 interface Service {
   image?: string;
@@ -75,10 +76,16 @@ test('the stack has the services the deploy README describes', () => {
   assert.deepEqual(Object.keys(services).sort(), [
     'alertmanager',
     'collector',
+    'collector-1',
+    'collector-2',
+    'gateway',
     'grafana',
+    'grafana-scale',
     'k6',
     'prometheus',
+    'prometheus-scale',
     'target',
+    'target-scaled',
   ]);
 });
 
@@ -172,4 +179,63 @@ test('k6: grafana/k6 remote-writing to Prometheus with a testid and the trend st
   assertServiceUrl(env.BASE_URL ?? '', 'target');
   const script = k6.command?.find((c) => c.endsWith('.ts')) ?? '';
   assert.ok(existsSync(repoPath(hostPathOf(k6, script))), script);
+});
+
+const SCALE = [
+  'collector-1',
+  'collector-2',
+  'gateway',
+  'target-scaled',
+  'prometheus-scale',
+  'grafana-scale',
+];
+
+test('scale profile: agents -> nginx -> two collectors -> remote write -> Prometheus with an out-of-order window -> Grafana', async () => {
+  for (const name of SCALE)
+    assert.deepEqual(service(name).profiles, ['scale'], `${name}: profile scale`);
+  const collectors = ['collector-1', 'collector-2'].map(service);
+  for (const [i, c] of collectors.entries()) {
+    assert.equal(c.image, service('collector').image, 'the image the stack builds');
+    const e = c.environment ?? {};
+    assert.equal(e.LOOPSCOPE_HOST, '0.0.0.0');
+    const rw = new URL(e.LOOPSCOPE_REMOTE_WRITE_URL ?? '');
+    assertServiceUrl(rw.href, 'prometheus-scale');
+    assert.equal(rw.pathname, '/api/v1/write');
+    assertServiceUrl(e.LOOPSCOPE_QUERY_URL ?? '', 'prometheus-scale');
+    assert.equal(e.LOOPSCOPE_REPLICA_NAME, `collector-${i + 1}`, 'each replica names itself');
+    assert.ok(published(c).includes(Number(e.LOOPSCOPE_PORT)));
+  }
+  // nginx balances over exactly the two collectors, on their OTLP port, and listens where agents send.
+  const gateway = service('gateway');
+  assert.match(gateway.image ?? '', /^nginx:/);
+  const conf = await readFile(repoPath(hostPathOf(gateway, '/etc/nginx/nginx.conf')), 'utf8');
+  const upstream = [...conf.matchAll(/^\s*server\s+([\w.-]+:\d+)/gm)].map((m) => m[1] ?? '');
+  assert.deepEqual(upstream.sort(), ['collector-1:4318', 'collector-2:4318']);
+  for (const u of upstream) assertServiceUrl(`http://${u}`, u.split(':')[0] ?? '');
+  const listen = Number(/^\s*listen\s+(\d+);/m.exec(conf)?.[1]);
+  assert.ok(published(gateway).includes(listen), `gateway publishes its listen port ${listen}`);
+  const target = service('target-scaled');
+  assertServiceUrl(target.environment?.OTEL_EXPORTER_OTLP_ENDPOINT ?? '', 'gateway');
+
+  const prom = service('prometheus-scale');
+  assert.ok(prom.command?.includes('--web.enable-remote-write-receiver'));
+  const configPath = prom.command?.find((c) => c.startsWith('--config.file='))?.split('=')[1] ?? '';
+  const configFile = hostPathOf(prom, configPath);
+  assert.equal(configFile, 'deploy/prometheus/prometheus-scale.yml');
+  const config = await readYaml<{ storage?: { tsdb?: { out_of_order_time_window?: string } } }>(
+    configFile,
+  );
+  assert.ok(config.storage?.tsdb?.out_of_order_time_window, 'two replicas write out of order');
+  const out = await tool('promtool', 'check', 'config', repoPath(configFile));
+  assert.match(out, /SUCCESS/);
+
+  const grafana = service('grafana-scale');
+  const ds = await readYaml<{ datasources: { url: string }[] }>(
+    `${hostPathOf(grafana, '/etc/grafana/provisioning/datasources')}/prometheus.yml`,
+  );
+  assertServiceUrl(ds.datasources[0]?.url ?? '', 'prometheus-scale');
+  assert.equal(
+    hostPathOf(grafana, '/var/lib/grafana/dashboards/loopscope'),
+    'deploy/grafana/dashboards',
+  );
 });
