@@ -33,6 +33,17 @@ type ColumnQuery =
   | { readonly byLabel: string; readonly expr: (r: Ranges) => string };
 
 const p = (q: number, family: string) => (r: Ranges) => quantile(q, family, [], r.rw, ...r.m);
+/**
+ * A loop-delay quantile capped by the largest delay the agent saw over the
+ * window, as the history clamps to the exact max: linear interpolation
+ * inside a wide bucket (0.5-2.5 s) otherwise reports stalls four times longer
+ * than any that happened. Without the max gauge, the quantile as it is.
+ */
+const loopP = (q: number) => (r: Ranges) => {
+  const quant = quantile(q, PROM.eventloopDelay, [], r.rw, ...r.m);
+  const max = `max(max_over_time(${sel(PROM.eventloopDelayMax, ...r.m)}[${r.rw}]))`;
+  return `((${quant}) <= on() (${max})) or on() ((${max}) and on() (${quant})) or (${quant})`;
+};
 const maxOf = (family: string) => (r: Ranges) => quantile(1, family, [], r.rw, ...r.m);
 const lastBy = (metric: string, label: string) => (r: Ranges) =>
   `sum by (${label}) (last_over_time(${sel(metric, ...r.m)}[${r.rw}]))`;
@@ -42,8 +53,8 @@ const last = (metric: string) => (r: Ranges) =>
 /** The PromQL of every chart the API serves, keyed like SERIES (a test checks both list the same names). */
 export const SERIES_QUERIES: Readonly<Record<string, readonly ColumnQuery[]>> = {
   [METRICS.eventloopDelay.name]: [
-    { name: 'p50', expr: p(0.5, PROM.eventloopDelay) },
-    { name: 'p99', expr: p(0.99, PROM.eventloopDelay) },
+    { name: 'p50', expr: loopP(0.5) },
+    { name: 'p99', expr: loopP(0.99) },
     {
       name: 'max',
       expr: (r) => `max(max_over_time(${sel(PROM.eventloopDelayMax, ...r.m)}[${r.span}]))`,
@@ -116,7 +127,8 @@ export async function readSeries(
   const found = await probe(client, m, windowMs, nowMs / 1000);
   if (!found) return undefined;
   const spanSec = (q.toMs - q.fromMs) / 1000;
-  const stepSec = Math.max(1, Math.ceil(found.intervalSec), Math.ceil(spanSec / MAX_ROWS));
+  // Rounded, not ceiled: a 1 s export scraped every 1 s shows changes about every 1.1 s.
+  const stepSec = Math.max(1, Math.round(found.intervalSec), Math.ceil(spanSec / MAX_ROWS));
   const ranges: Ranges = {
     m,
     rw: dur(Math.max(4 * found.intervalSec, 2 * stepSec)),

@@ -52,7 +52,7 @@ function explain(phase: string, r: Report): string {
 }
 
 test(
-  'end to end: target + agent + collector + Prometheus, loaded through a blocking, a thread-pool and a clean phase: each verdict is right from both sources',
+  'end to end: target + agent + collector + Prometheus, loaded through a blocking, a thread-pool and a clean phase: each verdict is right from every source (collector, Prometheus, a --query-url replica)',
   { timeout: 170_000 },
   async (t) => {
     const dir = tempDir();
@@ -67,6 +67,26 @@ test(
 
     const prometheus = await startPrometheus({ targets: [`127.0.0.1:${collectorPort}`] });
     t.after(() => prometheus.stop());
+
+    // A second collector with no agents of its own, reading the database (--query-url), as a
+    // replica behind a load balancer does: its verdicts must be the single-process collector's.
+    const replicaPort = await freePort();
+    const replicaUrl = `http://127.0.0.1:${replicaPort}`;
+    const replica = startNode(
+      [
+        COLLECTOR_CLI,
+        '--port',
+        String(replicaPort),
+        '--query-url',
+        prometheus.url,
+        '--no-self-monitor',
+        '--replica-name',
+        'replica-b',
+      ],
+      { cwd: REPO_DIR },
+    );
+    t.after(() => replica.stop());
+    await replica.waitForOutput(/listening on/);
 
     const targetPort = await freePort();
     const target = startNode(
@@ -133,7 +153,14 @@ test(
         '--html',
         join(ARTIFACTS, `e2e-${phase}.html`),
       );
-      for (const r of [fromCollector, fromPrometheus]) {
+      const fromReplica = await analyzeJson(file, '--collector', replicaUrl, '--job', JOB);
+      assert.equal(
+        fromReplica.analysis.verdict.bottleneck,
+        fromCollector.analysis.verdict.bottleneck,
+        `the --query-url replica and the single-process collector disagree:\n${explain(phase, fromReplica)}\n${explain(phase, fromCollector)}`,
+      );
+      assert.equal(fromReplica.server?.source, 'collector');
+      for (const r of [fromCollector, fromPrometheus, fromReplica]) {
         assert.equal(r.analysis.verdict.bottleneck, EXPECTED[phase], explain(phase, r));
         assert.equal(r.analysis.verdict.degraded, phase !== 'clean', explain(phase, r));
         assert.ok(
@@ -145,7 +172,7 @@ test(
           explain(phase, r),
         );
       }
-      for (const r of [fromCollector, fromPrometheus])
+      for (const r of [fromCollector, fromPrometheus, fromReplica])
         t.diagnostic(`${phase} via ${r.server?.source}: ${r.analysis.verdict.summary}`);
       if (phase === 'block') {
         // The collector has the stacks the agent's watchdog captured: the target's handler.
