@@ -7,11 +7,10 @@
  * induced in one app must fire the loop-delay alert for that instance only.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { stringify } from 'node:querystring';
 import {
   freePort,
   runNode,
@@ -21,17 +20,11 @@ import {
   type Child,
   type Prometheus,
 } from '@loopscope/testkit';
-import { DASHBOARDS_DIR, RULES_DIR } from '../src/generate.js';
+import { RULES_DIR } from '../src/generate.js';
 import { K6, K6_NAME_LABEL, K6_TESTID_LABEL } from '../src/k6-metrics.js';
 import { PROM, bucket } from '../src/metrics.js';
 import { CLI, REPO_ROOT, repoPath } from './helpers/repo.js';
-import {
-  namesIn,
-  panelExprs,
-  substitute,
-  variableQueries,
-  type DashboardJson,
-} from './helpers/queries.js';
+import { checkDashboardQueries, exportedFamilies } from './helpers/dashboard-check.js';
 import { remoteWrite } from './helpers/remote-write.js';
 
 const JOB = 'shop/checkout';
@@ -167,26 +160,6 @@ test(
   },
 );
 
-/**
- * Metric families declared in names.ts for the blocked-loop watchdog (issue 8)
- * that an agent may not export yet. Their panels may be empty only while no
- * sender exports the family at all; once the agent does, they must have data.
- */
-const NOT_YET_EXPORTED_OK = new Set([PROM.eventloopBlocks, PROM.eventloopBlockDuration]);
-
-/** Families in the collector's exposition (histogram series folded to their base name). */
-async function exportedFamilies(): Promise<Set<string>> {
-  const text = await (await fetch(`${collectorUrl}/metrics`)).text();
-  return new Set(
-    text
-      .split('\n')
-      .filter((l) => l !== '' && !l.startsWith('#'))
-      .map((l) =>
-        (/^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(l)?.[0] ?? '').replace(/_(bucket|sum|count)$/, ''),
-      ),
-  );
-}
-
 test(
   'every dashboard query returns data, with the variables resolved like Grafana does',
   { timeout: 60_000 },
@@ -199,37 +172,11 @@ test(
         what: 'the remote-written k6 series',
       },
     );
-    const exported = await exportedFamilies();
-    const empty: string[] = [];
-    const waiting: string[] = [];
-    let checked = 0;
-    for (const file of ['loopscope-fleet.json', 'loopscope-instance.json', 'loopscope-k6.json']) {
-      const dashboard = JSON.parse(
-        await readFile(repoPath(DASHBOARDS_DIR, file), 'utf8'),
-      ) as DashboardJson;
-      const vars: Record<string, string> = {};
-      for (const v of variableQueries(dashboard)) {
-        const selector = substitute(v.series, vars);
-        const values = await p.api<string[]>(
-          `/api/v1/label/${v.label}/values?${stringify({ 'match[]': selector })}`,
-        );
-        const pick = PICK[v.variable] ?? '';
-        assert.ok(
-          values.includes(pick),
-          `${file}: variable ${v.variable} offers ${values.join(', ')}, not ${pick}`,
-        );
-        vars[v.variable] = pick;
-      }
-      for (const q of panelExprs(dashboard)) {
-        const expr = substitute(q.expr, vars);
-        const series = await p.query(expr);
-        checked++;
-        if (series.length > 0) continue;
-        const families = namesIn(expr).metrics.map((m) => m.replace(/_(bucket|sum|count)$/, ''));
-        const excused = families.every((f) => NOT_YET_EXPORTED_OK.has(f) && !exported.has(f));
-        (excused ? waiting : empty).push(`${q.where}: ${expr}`);
-      }
-    }
+    const { checked, empty, waiting } = await checkDashboardQueries(
+      p,
+      PICK,
+      await exportedFamilies(collectorUrl),
+    );
     assert.ok(checked > 70, `only ${checked} queries`);
     assert.deepEqual(empty, [], 'queries without data');
     if (waiting.length > 0)
