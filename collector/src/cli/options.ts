@@ -41,6 +41,22 @@ function readText(what: string, path: string): string {
   }
 }
 
+function parseHttpUrl(what: string, raw: string): string {
+  const text = raw.trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError(
+      `${what}: ${JSON.stringify(raw)} is not an http(s) URL; give the query API's base URL, e.g. http://prometheus:9090`,
+    );
+  }
+  return text;
+}
+
 function addTokens(draft: Draft, tokens: string[], what: string): void {
   if (tokens.length === 0) throw new UsageError(`${what}: no token given`);
   draft.tokens = [...(draft.tokens ?? []), ...tokens];
@@ -200,7 +216,7 @@ export const OPTIONS: readonly CliOption[] = [
     value: '<url>',
     help: "Prometheus-compatible query API (Prometheus, Mimir, Thanos Query, VictoriaMetrics) the UI and /api/v1/instances|series read from, instead of this process's history; user:password@ in the URL is sent as basic auth.",
     defaultText: '(in-process history)',
-    apply: (raw, draft) => (draft.queryUrl = raw.trim()),
+    apply: (raw, draft, what) => (draft.queryUrl = parseHttpUrl(what, raw)),
   },
   {
     flag: 'replica-name',

@@ -117,6 +117,16 @@ test('invalid settings are refused with the setting named', () => {
     [['--tls-key', '/nonexistent/key.pem'], {}, /--tls-key: cannot read "\/nonexistent\/key.pem"/],
     [['--host', ''], {}, /host must not be empty/],
     [['--prot', '1'], {}, /Unknown option '--prot'/],
+    [
+      ['--query-url', 'prometheus:9090'],
+      {},
+      /--query-url: "prometheus:9090" is not an http\(s\) URL/,
+    ],
+    [
+      [],
+      { LOOPSCOPE_QUERY_URL: 'ftp://x' },
+      /LOOPSCOPE_QUERY_URL: "ftp:\/\/x" is not an http\(s\) URL/,
+    ],
     [['extra'], {}, /positional argument/],
   ];
   for (const [argv, env, message] of cases) {
