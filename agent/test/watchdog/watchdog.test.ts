@@ -48,14 +48,17 @@ test('a 300 ms burnCpu is captured while it blocks: function, file and line, and
   }
   // The same code blocked five times: one fingerprint.
   assert.equal(new Set(result.events.map((e) => e.attributes[A.fingerprint])).size, 1);
-  // Within 10 ms of 300: the median of five, so that the fixture being preempted around one
+  // From 5 ms under to 30 ms over 300: the median of five, so that the fixture being preempted around one
   // burn on a loaded machine (which really blocks its loop longer) does not decide.
   const durations = result.events.map(durationOf);
   t.diagnostic(
     `durations ${durations.join(', ')} ms; capture pause ${result.stats.pauseMs.max} ms max`,
   );
-  assert.ok(Math.abs(median(durations) - 300) <= 10, `durations ${durations.join(', ')} ms`);
-  for (const d of durations) assert.ok(d >= 290 && d < 400, `duration ${d} ms`);
+  assert.ok(
+    median(durations) >= 295 && median(durations) <= 330,
+    `durations ${durations.join(', ')} ms`,
+  );
+  for (const d of durations) assert.ok(d >= 290 && d < 600, `duration ${d} ms`);
   assert.ok(
     Math.abs((result.durations?.sum ?? 0) - durations.reduce((a, b) => a + b, 0) / 1000) < 1e-3,
     'the histogram records the events durations, in seconds',
