@@ -114,9 +114,10 @@ test('blocks of 20, 50, 200 and 1000 ms: the best of three read from 5 ms under 
       `${count} blocks in bucket le=${delta.bounds[bucket]}, histogram has ${delta.bucketCounts[bucket]}`,
     );
   }
-  // A block is never read short (5 ms for rounding and clocks); a neighbour stealing the
-  // CPU right after a block only adds to the reading (seen: a 200 ms block read 417.8 ms
-  // once on a loaded machine), so the best of three is held to 15% and every read to 2x.
+  // A neighbour stealing the CPU right after a block only adds to the reading (seen: a
+  // 200 ms block read 417.8 ms once on a loaded machine), and the nearest collection of
+  // an over-read can be another block's small one, so the best of three is held to
+  // -5 ms..+15% (at least 10 ms) and every read to at most 2x + 100 ms.
   for (const size of sizes) {
     const reads = blocks
       .filter((b) => b.block === size)
@@ -129,9 +130,9 @@ test('blocks of 20, 50, 200 and 1000 ms: the best of three read from 5 ms under 
       });
     const all = `block of ${size} ms read ${reads.map((r) => `${r.over >= 0 ? '+' : ''}${r.over.toFixed(2)}`).join(', ')} ms off`;
     for (const r of reads) {
-      assert.ok(r.over >= -5 && r.over <= r.took + 100, all);
+      assert.ok(r.over <= r.took + 100, all);
     }
     const best = reads.reduce((a, r) => (Math.abs(r.over) < Math.abs(a.over) ? r : a));
-    assert.ok(best.over <= Math.max(10, 0.15 * best.took), all);
+    assert.ok(best.over >= -5 && best.over <= Math.max(10, 0.15 * best.took), all);
   }
 });
