@@ -59,6 +59,12 @@ test('the gauges cover one collection each: the next window forgets the block', 
   block(30);
   await sleep(250);
   assert.ok(value(find(await mem.collect(), METRICS.eventloopDelayMax.name)) >= 0.029);
-  await sleep(400);
-  assert.ok(value(find(await mem.collect(), METRICS.eventloopDelayMax.name)) < 0.025);
+  // Three later windows: a neighbour can put a delay of its own into one of them (one
+  // read over 25 ms on Node 26 at load average 15); a max that never resets is in all.
+  const later: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await sleep(400);
+    later.push(value(find(await mem.collect(), METRICS.eventloopDelayMax.name)));
+  }
+  assert.ok(Math.min(...later) < 0.01, `later windows' max ${later.join(', ')} s`);
 });
