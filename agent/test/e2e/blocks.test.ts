@@ -58,7 +58,7 @@ test('idle loop: p99 < 5 ms at the default resolution, exporting every 2 s', asy
   assert.ok(p99 < 0.005, `idle p99 ${(p99 * 1000).toFixed(3)} ms`);
 });
 
-test('blocks of 20, 50, 200 and 1000 ms: the best of three read from 5 ms under to 15% (at least 10 ms) over, each in its own bucket', async (t) => {
+test('blocks of 20, 50, 200 and 1000 ms: the best of three read from 5 ms under to 15% (at least 10 ms) over, each in its own bucket or the next', async (t) => {
   const receiver = await startReceiver(t);
   const sizes = [20, 50, 200, 1000];
   const child = startAgentChild(t, 'blocks.js', {
@@ -105,17 +105,20 @@ test('blocks of 20, 50, 200 and 1000 ms: the best of three read from 5 ms under 
   // (the assertions below are lower bounds on each block's bucket).
   const latest = histogramPoint(receiver.latest(METRICS.eventloopDelay.name));
   const delta = start ? histogramDelta(latest, start) : latest;
-  // Every block is one sample in the bucket of its true duration.
-  const expected = new Map<number, number>();
-  for (const { took } of blocks) {
-    const bucket = bucketIndex(delta.bounds, took! / 1000);
-    expected.set(bucket, (expected.get(bucket) ?? 0) + 1);
-  }
-  for (const [bucket, count] of expected) {
-    assert.ok(
-      delta.bucketCounts[bucket]! >= count,
-      `${count} blocks in bucket le=${delta.bounds[bucket]}, histogram has ${delta.bucketCounts[bucket]}`,
-    );
+  // Every block is one sample in the bucket of its true duration or, when a neighbour
+  // stole the CPU right after it (a 20.08 ms block read 26.9 ms on a loaded machine), the
+  // next one up: counting from the top, each bucket and the ones above it hold at least
+  // the blocks that belong there, and each bucket and the next at least its own.
+  const counts = new Array<number>(delta.bucketCounts.length).fill(0);
+  for (const { took } of blocks) counts[bucketIndex(delta.bounds, took! / 1000)]!++;
+  const histAt = (i: number) => delta.bucketCounts[i] ?? 0;
+  for (let b = 0; b < counts.length; b++) {
+    if (counts[b] === 0) continue;
+    const above = (xs: (i: number) => number) =>
+      Array.from({ length: counts.length - b }, (_, i) => xs(b + i)).reduce((x, y) => x + y, 0);
+    const where = `le=${delta.bounds[b]}: ${counts[b]} blocks, histogram ${delta.bucketCounts.join(' ')}`;
+    assert.ok(above(histAt) >= above((i) => counts[i]!), where);
+    assert.ok(histAt(b) + histAt(b + 1) >= counts[b]!, where);
   }
   // A neighbour stealing the CPU right after a block only adds to the reading (seen: a
   // 200 ms block read 417.8 ms once on a loaded machine), and the nearest collection of

@@ -60,7 +60,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
         const text = await scrape(url);
         return sampleValue(text, series) === 1 && text;
       },
-      { what: `${series} 1 in /metrics`, timeoutMs: 15_000 },
+      { what: `${series} 1 in /metrics`, timeoutMs: 30_000 },
     );
     assert.equal(metrics.match(new RegExp(`^# TYPE ${BLOCKS} `, 'gm'))?.length, 1, 'one family');
   });
