@@ -42,7 +42,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
         const body = (await res.json()) as BlocksResponse;
         return body.stacks.length > 0 && body;
       },
-      { what: 'the stall in /api/v1/blocks', timeoutMs: 15_000 },
+      { what: 'the stall in /api/v1/blocks', timeoutMs: 30_000 },
     );
     const stack = view.stacks[0]!;
     assert.equal(stack.count, 1);
