@@ -15,6 +15,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { quantile } from '@loopscope/collector/histogram-quantile';
 import { envInt, envString } from './env.js';
 import { RESULT, send } from './message.js';
 
@@ -63,22 +64,6 @@ const probeMs = envInt('BENCH_PROBE_MS', 100);
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const hasSamplePerIteration = major >= 26 ? major > 26 || minor >= 5 : major === 24 && minor >= 19;
-
-/** histogram_quantile(): linear interpolation inside the bucket holding the q-th sample. */
-function histogramQuantile(h: Histogram, q: number): number {
-  const rank = q * h.count;
-  let seen = 0;
-  for (let i = 0; i < h.counts.length; i++) {
-    const count = h.counts[i] ?? 0;
-    if (count > 0 && seen + count >= rank) {
-      const lower = i === 0 ? 0 : (h.boundaries[i - 1] ?? 0);
-      const upper = h.boundaries[i] ?? h.boundaries.at(-1) ?? 0;
-      return lower + (upper - lower) * ((rank - seen) / count);
-    }
-    seen += count;
-  }
-  return h.boundaries.at(-1) ?? 0;
-}
 
 async function sdkTool(
   register: (provider: import('@opentelemetry/sdk-metrics').MeterProvider) => void,
@@ -222,8 +207,8 @@ if (reader.pool && poolMs > 0) {
   };
   pool = {
     count: delta.count,
-    p50: histogramQuantile(delta, 0.5) * 1000,
-    p99: histogramQuantile(delta, 0.99) * 1000,
+    p50: (quantile(0.5, { bounds: delta.boundaries, counts: delta.counts }) ?? NaN) * 1000,
+    p99: (quantile(0.99, { bounds: delta.boundaries, counts: delta.counts }) ?? NaN) * 1000,
   };
 }
 
