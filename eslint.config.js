@@ -39,8 +39,9 @@ export default tseslint.config(
     },
   },
   {
-    // Plain JS (configs, scripts, browser UI) is not part of a TS project.
-    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    // Plain JS (configs, scripts, browser UI) is not part of a TS project, nor are the
+    // declarations beside the UI's shared modules (collector/ui/*.d.ts).
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs', 'collector/ui/*.d.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
   {

@@ -196,6 +196,20 @@ export const GC_BUCKETS_SECONDS: readonly number[] = [
 export const SCOPE_NAME = '@loopscope/agent';
 
 /**
+ * One stack frame of a captured stall, as the agent sends it in
+ * BLOCK_EVENT.attributes.frames and the collector stores and serves it.
+ */
+export interface BlockFrame {
+  readonly function: string;
+  /** Path for CommonJS, file: URL for ES modules, `node:...` for Node's own code (source-mapped when it could). */
+  readonly file: string;
+  /** 1-based; 0 when unknown (native code). */
+  readonly line: number;
+  /** 1-based; 0 when unknown. */
+  readonly column: number;
+}
+
+/**
  * The OpenTelemetry log record (an event) the blocked-loop watchdog sends for
  * each stall whose stack it captured; the collector reads the same keys.
  */

@@ -4,6 +4,8 @@
  * of where it came from, and throws a ConfigError naming that source.
  */
 
+import { booleanOf } from './boolean.js';
+
 export class ConfigError extends Error {
   /** The environment variable or option that holds the bad value. */
   readonly source: string;
@@ -29,15 +31,11 @@ export function parseMs(raw: unknown, source: string, min: number, max: number):
   return value;
 }
 
-/** OTel booleans: only a case-insensitive "true" is true; "false" and "" are false. */
+/** Booleans: the words of BOOLEAN_WORDS (true/false, 1/0, yes/no, on/off; "" is false). */
 export function parseBoolean(raw: unknown, source: string): boolean {
   if (typeof raw === 'boolean') return raw;
-  if (typeof raw === 'string') {
-    const v = raw.trim().toLowerCase();
-    if (v === 'true' || v === '1') return true;
-    if (v === 'false' || v === '0' || v === '') return false;
-  }
-  return fail(source, raw, 'true or false');
+  const value = typeof raw === 'string' ? booleanOf(raw) : undefined;
+  return value ?? fail(source, raw, 'true or false (also 1/0, yes/no, on/off)');
 }
 
 export function parseString(raw: unknown, source: string): string {

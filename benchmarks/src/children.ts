@@ -22,6 +22,8 @@ export interface NodeChildOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Pin to these CPUs (taskset -c), e.g. "0". */
   readonly cpus?: string;
+  /** Another Node binary than this one (the accuracy benchmark runs every line). */
+  readonly node?: string;
 }
 
 export function startScript(
@@ -30,9 +32,10 @@ export function startScript(
   opts: NodeChildOptions = {},
 ): Child {
   const node = [...(opts.nodeArgs ?? []), script(name), ...args];
+  const execPath = opts.node ?? process.execPath;
   const [command, argv] = opts.cpus
-    ? ['taskset', ['-c', opts.cpus, process.execPath, ...node]]
-    : [process.execPath, node];
+    ? ['taskset', ['-c', opts.cpus, execPath, ...node]]
+    : [execPath, node];
   return startProcess(command, argv, { env: opts.env, cwd: PACKAGE_DIR });
 }
 

@@ -23,6 +23,8 @@ ${Object.entries(BENCHMARKS)
 Options:
   --quick         short runs that check the harness works (figures are not meaningful)
   --rounds <n>    rounds (cpu, memory) or A/B blocks (load) instead of the defaults
+  --lines <list>  Node major lines for accuracy, e.g. 20,26 (default: 20,22,24,26;
+                  missing ones are installed from the npm registry into .cache/)
   --out <dir>     also write <benchmark>.md and <benchmark>.json there (default: benchmarks/dist/results)
   --help          print this help and exit
 `;
@@ -39,6 +41,7 @@ function parse() {
     options: {
       quick: { type: 'boolean', default: false },
       rounds: { type: 'string' },
+      lines: { type: 'string' },
       out: { type: 'string', default: join(PACKAGE_DIR, 'dist', 'results') },
       help: { type: 'boolean', default: false },
     },
@@ -57,6 +60,12 @@ const rounds = args.values.rounds === undefined ? undefined : Number(args.values
 if (rounds !== undefined && !(Number.isSafeInteger(rounds) && rounds >= 1 && rounds <= 100)) {
   fail(`--rounds must be an integer from 1 to 100, got ${args.values.rounds}`);
 }
+const lines = args.values.lines?.split(',').filter(Boolean);
+if (lines?.some((l) => !/^\d{2}$/.test(l))) {
+  fail(
+    `--lines takes Node major versions separated by commas, e.g. 22,26; got ${args.values.lines}`,
+  );
+}
 const names = args.positionals.length > 0 ? args.positionals : DEFAULT_RUN;
 for (const name of names) {
   if (!(name in BENCHMARKS))
@@ -69,7 +78,11 @@ mkdirSync(out, { recursive: true });
 process.stdout.write(
   `# loopscope benchmarks\n\nMachine: ${describeMachine(m)}${args.values.quick ? ' (--quick: figures not meaningful)' : ''}\n`,
 );
-const settings = { quick: args.values.quick, ...(rounds !== undefined && { rounds }) };
+const settings = {
+  quick: args.values.quick,
+  ...(rounds !== undefined && { rounds }),
+  ...(lines && { lines }),
+};
 let missed = 0;
 for (const name of names as BenchmarkName[]) {
   progress(name, `starting: ${BENCHMARKS[name].about}`);

@@ -4,10 +4,13 @@ import type { Report } from './report.js';
 import { collectionCosts } from './samplers/index.js';
 import { underLoad } from './load/index.js';
 import { collectorIngest } from './collector/index.js';
+import { accuracy } from './accuracy/index.js';
 
 export interface Settings {
   readonly quick: boolean;
   readonly rounds?: number;
+  /** Node major lines (accuracy); default: every supported line. */
+  readonly lines?: readonly string[];
 }
 
 export interface Benchmark {
@@ -36,6 +39,11 @@ export const BENCHMARKS = {
       'collector ingest (exports/s, p99 at 1,000/s, /metrics render, RSS per sender) vs Pushgateway',
     run: async (s) => [await collectorIngest(s)],
   },
+  accuracy: {
+    about:
+      'event-loop delay and pool probe accuracy per Node line (20, 22, 24, 26): loopscope vs monitorEventLoopDelay as prom-client and OTel set it',
+    run: async (s) => [await accuracy(s)],
+  },
   memory: {
     about: 'heap and RSS overhead of each tool on an idle app (skipped by "all": cpu reports it)',
     run: async (s) => [await memoryOnly(s)],
@@ -45,4 +53,10 @@ export const BENCHMARKS = {
 export type BenchmarkName = keyof typeof BENCHMARKS;
 
 /** What runs without names: every benchmark once (memory comes from the cpu runs). */
-export const DEFAULT_RUN: readonly BenchmarkName[] = ['cpu', 'samplers', 'load', 'collector'];
+export const DEFAULT_RUN: readonly BenchmarkName[] = [
+  'cpu',
+  'samplers',
+  'load',
+  'collector',
+  'accuracy',
+];

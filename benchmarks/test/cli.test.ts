@@ -8,7 +8,7 @@ const cli = script('cli');
 test('--help lists every benchmark and exits 0', async () => {
   const r = await runNode([cli, '--help']);
   assert.equal(r.code, 0);
-  for (const name of ['cpu', 'samplers', 'load', 'collector', 'memory'])
+  for (const name of ['cpu', 'samplers', 'load', 'collector', 'accuracy', 'memory'])
     assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'));
 });
 

@@ -33,7 +33,7 @@ test('an invalid setting: one clear line on stderr, exit 2, no stack trace', asy
   assert.equal(r.code, 2);
   assert.equal(
     r.stderr,
-    'loopscope-collector: --expire-after: "soon" is not a duration (e.g. 500ms, 30s, 5m, 1h)\nRun loopscope-collector --help for the settings.\n',
+    'loopscope-collector: --expire-after: "soon" is not a duration (e.g. 500ms, 30s, 5m, 1h30m)\nRun loopscope-collector --help for the settings.\n',
   );
   const env = await runNode([CLI], { env: { LOOPSCOPE_MAX_SERIES: '-5' } });
   assert.equal(env.code, 2);

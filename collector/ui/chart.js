@@ -3,12 +3,20 @@
 
 /* global uPlot */
 
+import { COLUMN } from './columns.js';
+
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 /** Fixed colours for the percentile lines, so p99 is the same colour everywhere. */
-const NAMED = { p50: '--c1', p99: '--c2', max: '--c3', used: '--c1', limit: '--muted' };
+const NAMED = {
+  [COLUMN.p50]: '--c1',
+  [COLUMN.p99]: '--c2',
+  [COLUMN.max]: '--c3',
+  [COLUMN.used]: '--c1',
+  [COLUMN.limit]: '--muted',
+};
 const PALETTE = ['--c1', '--c2', '--c3', '--c4', '--c5', '--c6', '--c7', '--c8'];
-const DASHED = new Set(['max', 'limit']);
+const DASHED = new Set([COLUMN.max, COLUMN.limit]);
 const MIN_SPAN_S = 60;
 
 const charts = new Map();
@@ -103,7 +111,7 @@ export class Chart {
       return {
         label: name,
         stroke: colour,
-        width: name === 'p99' ? 2.25 : 1.5,
+        width: name === COLUMN.p99 ? 2.25 : 1.5,
         dash: DASHED.has(name) ? [5, 4] : undefined,
         fill: fill && i === 0 ? `${colour}22` : undefined,
         points: { show: false },

@@ -3,6 +3,7 @@
 /* global uPlot */
 
 import { SeriesBuffer } from './api.js';
+import { COLUMN } from './columns.js';
 import { Chart } from './chart.js';
 import { ago, bytes, count, ms, pct, severity } from './format.js';
 import { esc, instanceHref, panel } from './html.js';
@@ -66,7 +67,7 @@ export class FleetView {
     // Instances export at their own instants: uPlot.join aligns them on one time axis.
     const tables = buffers.map((b) => [
       b.t,
-      b.columns.find((c) => c.name === 'p99')?.values ?? b.t.map(() => null),
+      b.columns.find((c) => c.name === COLUMN.p99)?.values ?? b.t.map(() => null),
     ]);
     const joined = tables.length ? uPlot.join(tables) : [[]];
     const [t, ...ys] = joined;

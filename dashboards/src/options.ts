@@ -3,6 +3,7 @@
  * link base. One table drives the defaults, the CLI flags, `--help` and the
  * README (a test checks the README lists every flag with its default).
  */
+import { durationMs } from '@loopscope/collector/prometheus-duration';
 
 type Kind = 'seconds' | 'ratio' | 'number' | 'duration' | 'string';
 
@@ -153,25 +154,11 @@ export class OptionError extends Error {
   override readonly name = 'OptionError';
 }
 
-const DURATION = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
-const UNIT_SECONDS: Record<string, number> = {
-  ms: 0.001,
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86400,
-  w: 604800,
-  y: 31536000,
-};
-
 /** Seconds in a Prometheus duration (`1h30m`, `90s`). */
 export function durationSeconds(duration: string): number {
-  if (!DURATION.test(duration)) throw new OptionError(`not a Prometheus duration: "${duration}"`);
-  let total = 0;
-  for (const m of duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
-    total += Number(m[1]) * (UNIT_SECONDS[m[2] ?? 's'] ?? 1);
-  }
-  return total;
+  const ms = durationMs(duration);
+  if (ms === undefined) throw new OptionError(`not a Prometheus duration: "${duration}"`);
+  return ms / 1000;
 }
 
 function check(key: OptionKey, value: unknown): number | string {
@@ -184,8 +171,8 @@ function check(key: OptionKey, value: unknown): number | string {
     return value as string;
   }
   if (kind === 'duration') {
-    if (typeof value !== 'string' || !DURATION.test(value))
-      bad('expected a Prometheus duration such as 30s, 5m or 1h');
+    if (typeof value !== 'string' || durationMs(value) === undefined)
+      bad('expected a Prometheus duration such as 30s, 5m or 1h30m');
     return value as string;
   }
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;

@@ -8,15 +8,10 @@
  * formatting inside the pause. Source maps are applied after the stall.
  */
 
-export interface Frame {
-  readonly function: string;
-  /** Path for CommonJS, file: URL for ES modules, `node:...` for Node's own code. */
-  readonly file: string;
-  /** 1-based. */
-  readonly line: number;
-  /** 1-based. */
-  readonly column: number;
-}
+import type { BlockFrame } from '../names.js';
+
+/** The wire type of a frame, declared once in names.ts. */
+export type Frame = BlockFrame;
 
 export const MAX_FRAMES = 32;
 

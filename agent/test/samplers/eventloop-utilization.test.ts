@@ -21,10 +21,10 @@ test('utilization per collection, cumulative active/idle time and loop iteration
   }
   const second = await mem.collect();
   const util = value(find(second, METRICS.eventloopUtilization.name));
-  assert.ok(util > 0.3 && util < 0.9, `utilization ${util}`);
+  assert.ok(util > 0.2 && util < 0.95, `utilization ${util}`);
   await sleep(300);
   assert.ok(
-    value(find(await mem.collect(), METRICS.eventloopUtilization.name)) < 0.2,
+    value(find(await mem.collect(), METRICS.eventloopUtilization.name)) < 0.3,
     'idle window',
   );
 

@@ -47,7 +47,7 @@ test('the probe round trip is sub-millisecond on an idle pool and grows when the
   assert.equal(value(find(idle, METRICS.threadpoolSize.name)), threadPoolSize());
   const idleHist = histogram(find(idle, METRICS.threadpoolQueueDelay.name));
   assert.ok(idleHist.count >= 5, `${idleHist.count} probes`);
-  assert.ok(idleHist.min! < 0.002, `fastest idle probe ${idleHist.min} s`);
+  assert.ok(idleHist.min! < 0.005, `fastest idle probe ${idleHist.min} s`);
 
   const jobs = saturate(t, 20_000);
   await sleep(600);

@@ -48,14 +48,18 @@ test('a 300 ms burnCpu is captured while it blocks: function, file and line, and
   }
   // The same code blocked five times: one fingerprint.
   assert.equal(new Set(result.events.map((e) => e.attributes[A.fingerprint])).size, 1);
-  // Within 10 ms of 300: the median of five, so that the fixture being preempted around one
+  // Median from 5 ms under to 30 ms over 300 (each from 280: a 288.7 ms reading was seen
+  // on Node 26 at load average 15): the median of five, so that the fixture being preempted around one
   // burn on a loaded machine (which really blocks its loop longer) does not decide.
   const durations = result.events.map(durationOf);
   t.diagnostic(
     `durations ${durations.join(', ')} ms; capture pause ${result.stats.pauseMs.max} ms max`,
   );
-  assert.ok(Math.abs(median(durations) - 300) <= 10, `durations ${durations.join(', ')} ms`);
-  for (const d of durations) assert.ok(d >= 290 && d < 400, `duration ${d} ms`);
+  assert.ok(
+    median(durations) >= 295 && median(durations) <= 330,
+    `durations ${durations.join(', ')} ms`,
+  );
+  for (const d of durations) assert.ok(d >= 280 && d < 600, `duration ${d} ms`);
   assert.ok(
     Math.abs((result.durations?.sum ?? 0) - durations.reduce((a, b) => a + b, 0) / 1000) < 1e-3,
     'the histogram records the events durations, in seconds',
@@ -90,7 +94,15 @@ test('the per-minute capture limit holds; stalls beyond it are still counted', a
 // Nothing below depends on precise timing: three fixtures at a time.
 describe('settings and edge cases', { concurrency: 3 }, () => {
   test('stalls below the threshold are neither counted nor captured', async () => {
-    const result = resultOf(await runFixture('short', { count: 5, blockMs: 40 }));
+    // 40 ms blocks under a 300 ms threshold: fixtures run three at a time, and a loaded
+    // machine really stretches a 40 ms block (twice past 100 ms at load average 15).
+    const result = resultOf(
+      await runFixture('short', {
+        count: 5,
+        blockMs: 40,
+        env: { LOOPSCOPE_BLOCK_THRESHOLD_MS: '300' },
+      }),
+    );
     assert.equal(result.stats.stalls, 0);
     assert.equal(result.events.length, 0);
     assert.equal(result.blocks, 0, 'the counter is exported at 0');

@@ -1,18 +1,17 @@
 /** Parsers for flag and environment-variable values; each throws UsageError naming the value. */
+import { booleanOf } from '@loopscope/agent/boolean';
+import { durationMs } from '../prometheus/duration.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `500ms`, `30s`, `5m`, `1h`, `1.5m`. */
+/** A Prometheus duration of at least 1 ms: `500ms`, `30s`, `5m`, `1h30m`, `1.5m`. */
 export function parseDuration(what: string, raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(raw.trim());
-  const ms = m ? Math.round(Number(m[1]) * DURATION_UNITS[m[2]!]!) : NaN;
+  const ms = durationMs(raw, { decimal: true }) ?? NaN;
   if (!(ms >= 1)) {
     throw new UsageError(
-      `${what}: ${JSON.stringify(raw)} is not a duration (e.g. 500ms, 30s, 5m, 1h)`,
+      `${what}: ${JSON.stringify(raw)} is not a duration (e.g. 500ms, 30s, 5m, 1h30m)`,
     );
   }
   return ms;
@@ -60,12 +59,13 @@ export function parsePort(what: string, raw: string): number {
 }
 
 export function parseBoolean(what: string, raw: string): boolean {
-  const v = raw.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-  if (['0', 'false', 'no', 'off'].includes(v)) return false;
-  throw new UsageError(
-    `${what}: ${JSON.stringify(raw)} is not a boolean (true/false, on/off, 1/0)`,
-  );
+  const value = booleanOf(raw);
+  if (value === undefined) {
+    throw new UsageError(
+      `${what}: ${JSON.stringify(raw)} is not a boolean (true/false, on/off, yes/no, 1/0)`,
+    );
+  }
+  return value;
 }
 
 export function parseChoice<T extends string>(what: string, raw: string, choices: readonly T[]): T {

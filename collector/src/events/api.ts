@@ -10,6 +10,7 @@ import { QueryError, type PromQueryClient } from '../query/client.js';
 import { readBlockTotals, type BlockTotals } from '../query/blocks.js';
 import type { BlockFrame } from './model.js';
 import { parseBlocksQuery } from './query.js';
+import { addStallTotals } from './stall-totals.js';
 import type { BlockStore, InstanceView, StackStats, StoredEvent } from './store.js';
 
 export interface BlocksStack {
@@ -50,13 +51,7 @@ function mergeStacks(views: readonly InstanceView[]): BlocksStack[] {
         merged.set(s.fingerprint, { ...s, instances: [view.instance] });
         continue;
       }
-      m.count += s.count;
-      m.totalMs += s.totalMs;
-      m.maxMs = Math.max(m.maxMs, s.maxMs);
-      if (s.lastMs > m.lastMs) {
-        m.lastMs = s.lastMs;
-        m.frames = s.frames;
-      }
+      if (addStallTotals(m, s)) m.frames = s.frames;
       m.instances.push(view.instance);
     }
   }

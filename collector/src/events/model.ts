@@ -5,14 +5,10 @@
  */
 import type { Sender } from '../otlp/model.js';
 
-export interface BlockFrame {
-  readonly function: string;
-  /** Path, file: URL or `node:` module as the agent saw it (source-mapped when it could). */
-  readonly file: string;
-  /** 1-based; 0 when unknown (native code). */
-  readonly line: number;
-  readonly column: number;
-}
+import type { BlockFrame } from '@loopscope/agent/names';
+
+/** One frame, as the agent sends it (declared once, in the agent's names). */
+export type { BlockFrame };
 
 export interface BlockEvent {
   /** When the stall began, ms since the epoch (agent clock). */

@@ -6,6 +6,7 @@
  * longer than metric series expire by default: what blocked an instance
  * just before it died is worth reading after it died.
  */
+import { addStallTotals, stallTotalsOf } from './stall-totals.js';
 import type { Sender } from '../otlp/model.js';
 import type { BlockEvent, BlockFrame } from './model.js';
 
@@ -84,13 +85,7 @@ export class BlockStore {
     if (entry.recent.length > this.options.maxRecent) entry.recent.shift();
     const stack = entry.stacks.get(event.fingerprint);
     if (stack) {
-      stack.count++;
-      stack.totalMs += event.durationMs;
-      stack.maxMs = Math.max(stack.maxMs, event.durationMs);
-      if (event.timeMs >= stack.lastMs) {
-        stack.lastMs = event.timeMs;
-        stack.frames = event.frames;
-      }
+      if (addStallTotals(stack, stallTotalsOf(event))) stack.frames = event.frames;
       return;
     }
     entry.stacks.set(event.fingerprint, {

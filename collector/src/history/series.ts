@@ -1,3 +1,4 @@
+import { COLUMN } from '@loopscope/collector/ui-columns';
 import { METRICS } from '@loopscope/agent/names';
 import type { Sample } from './sample.js';
 
@@ -49,23 +50,23 @@ export const SERIES: Readonly<Record<string, SeriesDef>> = {
     chart: 'loopDelay',
     unit: METRICS.eventloopDelay.unit,
     columns: (s) => [
-      column('p50', s, (x) => x.loopDelay?.p50 ?? null),
-      column('p99', s, (x) => x.loopDelay?.p99 ?? null),
-      column('max', s, (x) => x.loopDelay?.max ?? null),
+      column(COLUMN.p50, s, (x) => x.loopDelay?.p50 ?? null),
+      column(COLUMN.p99, s, (x) => x.loopDelay?.p99 ?? null),
+      column(COLUMN.max, s, (x) => x.loopDelay?.max ?? null),
     ],
   },
   [METRICS.eventloopUtilization.name]: {
     chart: 'utilization',
     unit: METRICS.eventloopUtilization.unit,
-    columns: (s) => [column('utilization', s, (x) => x.utilization)],
+    columns: (s) => [column(COLUMN.utilization, s, (x) => x.utilization)],
   },
   [METRICS.threadpoolQueueDelay.name]: {
     chart: 'poolDelay',
     unit: METRICS.threadpoolQueueDelay.unit,
     columns: (s) => [
-      column('p50', s, (x) => x.poolDelay?.p50 ?? null),
-      column('p99', s, (x) => x.poolDelay?.p99 ?? null),
-      column('max', s, (x) => x.poolDelay?.max ?? null),
+      column(COLUMN.p50, s, (x) => x.poolDelay?.p50 ?? null),
+      column(COLUMN.p99, s, (x) => x.poolDelay?.p99 ?? null),
+      column(COLUMN.max, s, (x) => x.poolDelay?.max ?? null),
     ],
   },
   [METRICS.threadpoolPending.name]: {
@@ -82,14 +83,17 @@ export const SERIES: Readonly<Record<string, SeriesDef>> = {
     chart: 'gc',
     unit: METRICS.gcDuration.unit,
     columns: (s) => [
-      column('total', s, (x) => x.gc?.total ?? null),
-      column('max', s, (x) => x.gc?.max ?? null),
+      column(COLUMN.total, s, (x) => x.gc?.total ?? null),
+      column(COLUMN.max, s, (x) => x.gc?.max ?? null),
     ],
   },
   [METRICS.heapUsed.name]: {
     chart: 'heap',
     unit: METRICS.heapUsed.unit,
-    columns: (s) => [column('used', s, (x) => x.heapUsed), column('limit', s, (x) => x.heapLimit)],
+    columns: (s) => [
+      column(COLUMN.used, s, (x) => x.heapUsed),
+      column(COLUMN.limit, s, (x) => x.heapLimit),
+    ],
   },
 };
 

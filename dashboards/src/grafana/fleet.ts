@@ -1,11 +1,12 @@
 /** "Node.js event loop — fleet": every sender of the selected jobs, worst first. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { COLLECTOR, LABEL, PROM, bucket, sum } from '../metrics.js';
+import { COLLECTOR, LABEL, PROM, sum } from '../metrics.js';
 import type { GenerateOptions } from '../options.js';
 import { quantile, sel, sumRate, utilization } from '../promql.js';
 import { finalize, loopscopeDashboard } from './dashboard.js';
-import { heatmapPanel, row, statPanel, timeseriesPanel } from './panels.js';
-import { datasourceVariable, senderVariable } from './variables.js';
+import { byLabelPanel, distributionPanel, p99ByLabelPanel, percentilesPanel } from './factories.js';
+import { row, statPanel, timeseriesPanel } from './panels.js';
+import { withSenderVariables } from './variables.js';
 
 export const FLEET_UID = 'loopscope-fleet';
 
@@ -16,15 +17,15 @@ const WHO = '{{job}} {{instance}}';
 
 export function fleetDashboard(o: GenerateOptions): dashboard.Dashboard {
   const age = `time() - ${sel(COLLECTOR.senderLastSeen, ...F)}`;
-  const b = loopscopeDashboard(
-    FLEET_UID,
-    'Node.js event loop — fleet',
-    'Every Node.js process reporting to the loopscope collector: loop delay percentiles from aggregated histograms, thread-pool queueing, active resources, heap and GC, and the collector itself.',
+  const b = withSenderVariables(
+    loopscopeDashboard(
+      FLEET_UID,
+      'Node.js event loop — fleet',
+      'Every Node.js process reporting to the loopscope collector: loop delay percentiles from aggregated histograms, thread-pool queueing, active resources, heap and GC, and the collector itself.',
+    ),
+    true,
+    F[0],
   )
-    .withVariable(datasourceVariable())
-    .withVariable(senderVariable('job', { multi: true }))
-    .withVariable(senderVariable('instance', { multi: true, filter: F[0] }))
-
     .withRow(row('Overview'))
     .withPanel(
       statPanel(
@@ -86,18 +87,11 @@ export function fleetDashboard(o: GenerateOptions): dashboard.Dashboard {
 
     .withRow(row('Event-loop delay'))
     .withPanel(
-      heatmapPanel(
-        'Loop delay distribution',
-        {
-          expr: `sum by (le) (increase(${sel(bucket(PROM.eventloopDelay), ...F)}[${R}]))`,
-          legend: '{{le}}',
-        },
-        {
-          unit: 's',
-          description:
-            'How many loop-delay samples fell in each bucket, over every selected process.',
-        },
-      ),
+      distributionPanel('Loop delay distribution', PROM.eventloopDelay, F, {
+        unit: 's',
+        description:
+          'How many loop-delay samples fell in each bucket, over every selected process.',
+      }),
     )
     .withPanel(
       timeseriesPanel(
@@ -173,31 +167,18 @@ export function fleetDashboard(o: GenerateOptions): dashboard.Dashboard {
       ),
     )
     .withPanel(
-      timeseriesPanel(
-        'Fleet thread-pool queue delay',
-        [
-          { expr: quantile(0.5, PROM.threadpoolQueueDelay, [], R, ...F), legend: 'p50' },
-          { expr: quantile(0.99, PROM.threadpoolQueueDelay, [], R, ...F), legend: 'p99' },
-        ],
-        { unit: 's', thresholds: [o.threadpoolQueueDelay] },
-      ),
+      percentilesPanel('Fleet thread-pool queue delay', PROM.threadpoolQueueDelay, F, {
+        unit: 's',
+        thresholds: [o.threadpoolQueueDelay],
+      }),
     )
     .withPanel(
-      timeseriesPanel(
-        'Pending pool requests by type',
-        [
-          {
-            expr: `sum by (${LABEL.requestType}) (${sel(PROM.threadpoolPending, ...F)})`,
-            legend: `{{${LABEL.requestType}}}`,
-          },
-        ],
-        {
-          unit: 'short',
-          stacked: true,
-          description:
-            'In-flight fs and dns requests visible to the agent (crypto and zlib jobs are not).',
-        },
-      ),
+      byLabelPanel('Pending pool requests by type', PROM.threadpoolPending, LABEL.requestType, F, {
+        unit: 'short',
+        stacked: true,
+        description:
+          'In-flight fs and dns requests visible to the agent (crypto and zlib jobs are not).',
+      }),
     )
     .withPanel(
       timeseriesPanel(
@@ -212,20 +193,11 @@ export function fleetDashboard(o: GenerateOptions): dashboard.Dashboard {
 
     .withRow(row('Active resources'))
     .withPanel(
-      timeseriesPanel(
-        'Active resources by type',
-        [
-          {
-            expr: `sum by (${LABEL.resourceType}) (${sel(PROM.resourceActive, ...F)})`,
-            legend: `{{${LABEL.resourceType}}}`,
-          },
-        ],
-        {
-          unit: 'short',
-          stacked: true,
-          description: 'Handles and requests keeping the event loops alive.',
-        },
-      ),
+      byLabelPanel('Active resources by type', PROM.resourceActive, LABEL.resourceType, F, {
+        unit: 'short',
+        stacked: true,
+        description: 'Handles and requests keeping the event loops alive.',
+      }),
     )
     .withPanel(
       timeseriesPanel(
@@ -266,16 +238,7 @@ export function fleetDashboard(o: GenerateOptions): dashboard.Dashboard {
       ),
     )
     .withPanel(
-      timeseriesPanel(
-        'GC pause p99 by type',
-        [
-          {
-            expr: quantile(0.99, PROM.gcDuration, [LABEL.gcType], R, ...F),
-            legend: `{{${LABEL.gcType}}}`,
-          },
-        ],
-        { unit: 's' },
-      ),
+      p99ByLabelPanel('GC pause p99 by type', PROM.gcDuration, LABEL.gcType, F, { unit: 's' }),
     )
     .withPanel(
       timeseriesPanel(

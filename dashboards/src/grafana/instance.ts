@@ -1,11 +1,12 @@
 /** "Node.js event loop — instance": one process in depth. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { COLLECTOR, LABEL, PROM, bucket, count } from '../metrics.js';
+import { COLLECTOR, LABEL, PROM, count } from '../metrics.js';
 import type { GenerateOptions } from '../options.js';
 import { quantile, sel, sumRate, utilization } from '../promql.js';
 import { finalize, loopscopeDashboard } from './dashboard.js';
-import { heatmapPanel, row, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { datasourceVariable, senderVariable } from './variables.js';
+import { byLabelPanel, distributionPanel, p99ByLabelPanel, percentilesPanel } from './factories.js';
+import { row, statPanel, tablePanel, timeseriesPanel } from './panels.js';
+import { withSenderVariables } from './variables.js';
 
 export const INSTANCE_UID = 'loopscope-instance';
 
@@ -14,15 +15,15 @@ const R = '$__rate_interval';
 
 export function instanceDashboard(o: GenerateOptions): dashboard.Dashboard {
   const delay = (q: number): string => quantile(q, PROM.eventloopDelay, [], R, ...F);
-  const b = loopscopeDashboard(
-    INSTANCE_UID,
-    'Node.js event loop — instance',
-    'One Node.js process in depth: event-loop delay and utilization, stalls, libuv thread pool, active resources, heap and GC.',
+  const b = withSenderVariables(
+    loopscopeDashboard(
+      INSTANCE_UID,
+      'Node.js event loop — instance',
+      'One Node.js process in depth: event-loop delay and utilization, stalls, libuv thread pool, active resources, heap and GC.',
+    ),
+    false,
+    F[0],
   )
-    .withVariable(datasourceVariable())
-    .withVariable(senderVariable('job', { multi: false }))
-    .withVariable(senderVariable('instance', { multi: false, filter: F[0] }))
-
     .withRow(row('Event loop'))
     .withPanel(
       statPanel('Loop delay p99', [{ expr: delay(0.99), legend: 'p99' }], {
@@ -74,16 +75,7 @@ export function instanceDashboard(o: GenerateOptions): dashboard.Dashboard {
         },
       ),
     )
-    .withPanel(
-      heatmapPanel(
-        'Loop delay distribution',
-        {
-          expr: `sum by (le) (increase(${sel(bucket(PROM.eventloopDelay), ...F)}[${R}]))`,
-          legend: '{{le}}',
-        },
-        { unit: 's' },
-      ),
-    )
+    .withPanel(distributionPanel('Loop delay distribution', PROM.eventloopDelay, F, { unit: 's' }))
     .withPanel(
       timeseriesPanel(
         'Loop utilization',
@@ -121,53 +113,28 @@ export function instanceDashboard(o: GenerateOptions): dashboard.Dashboard {
         },
       ),
     )
-    .withPanel(
-      timeseriesPanel(
-        'Stall duration',
-        [
-          { expr: quantile(0.5, PROM.eventloopBlockDuration, [], R, ...F), legend: 'p50' },
-          { expr: quantile(0.99, PROM.eventloopBlockDuration, [], R, ...F), legend: 'p99' },
-        ],
-        { unit: 's' },
-      ),
-    )
+    .withPanel(percentilesPanel('Stall duration', PROM.eventloopBlockDuration, F, { unit: 's' }))
 
     .withRow(row('Thread pool'))
     .withPanel(
-      timeseriesPanel(
-        'Thread-pool queue delay',
-        [
-          { expr: quantile(0.5, PROM.threadpoolQueueDelay, [], R, ...F), legend: 'p50' },
-          { expr: quantile(0.99, PROM.threadpoolQueueDelay, [], R, ...F), legend: 'p99' },
-        ],
-        { unit: 's', thresholds: [o.threadpoolQueueDelay] },
-      ),
+      percentilesPanel('Thread-pool queue delay', PROM.threadpoolQueueDelay, F, {
+        unit: 's',
+        thresholds: [o.threadpoolQueueDelay],
+      }),
     )
     .withPanel(
-      timeseriesPanel(
-        'Pending pool requests by type',
-        [
-          {
-            expr: `sum by (${LABEL.requestType}) (${sel(PROM.threadpoolPending, ...F)})`,
-            legend: `{{${LABEL.requestType}}}`,
-          },
-        ],
-        { unit: 'short', stacked: true },
-      ),
+      byLabelPanel('Pending pool requests by type', PROM.threadpoolPending, LABEL.requestType, F, {
+        unit: 'short',
+        stacked: true,
+      }),
     )
 
     .withRow(row('Active resources'))
     .withPanel(
-      timeseriesPanel(
-        'Active resources by type',
-        [
-          {
-            expr: `sum by (${LABEL.resourceType}) (${sel(PROM.resourceActive, ...F)})`,
-            legend: `{{${LABEL.resourceType}}}`,
-          },
-        ],
-        { unit: 'short', stacked: true },
-      ),
+      byLabelPanel('Active resources by type', PROM.resourceActive, LABEL.resourceType, F, {
+        unit: 'short',
+        stacked: true,
+      }),
     )
     .withPanel(
       timeseriesPanel(
@@ -194,28 +161,13 @@ export function instanceDashboard(o: GenerateOptions): dashboard.Dashboard {
       ),
     )
     .withPanel(
-      timeseriesPanel(
-        'Heap spaces used',
-        [
-          {
-            expr: `sum by (${LABEL.heapSpace}) (${sel(PROM.heapSpaceUsed, ...F)})`,
-            legend: `{{${LABEL.heapSpace}}}`,
-          },
-        ],
-        { unit: 'bytes', stacked: true },
-      ),
+      byLabelPanel('Heap spaces used', PROM.heapSpaceUsed, LABEL.heapSpace, F, {
+        unit: 'bytes',
+        stacked: true,
+      }),
     )
     .withPanel(
-      timeseriesPanel(
-        'GC pause p99 by type',
-        [
-          {
-            expr: quantile(0.99, PROM.gcDuration, [LABEL.gcType], R, ...F),
-            legend: `{{${LABEL.gcType}}}`,
-          },
-        ],
-        { unit: 's' },
-      ),
+      p99ByLabelPanel('GC pause p99 by type', PROM.gcDuration, LABEL.gcType, F, { unit: 's' }),
     )
     .withPanel(
       timeseriesPanel(

@@ -7,8 +7,9 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { K6, K6_NAME_LABEL, K6_TESTID_LABEL } from '../k6-metrics.js';
 import { PROM } from '../metrics.js';
 import type { GenerateOptions } from '../options.js';
-import { quantile, sel, sumRate, utilization } from '../promql.js';
+import { sel, sumRate, utilization } from '../promql.js';
 import { finalize, loopscopeDashboard } from './dashboard.js';
+import { k6VersusPanel } from './factories.js';
 import { row, timeseriesPanel } from './panels.js';
 import { datasourceVariable, labelVariable, senderVariable } from './variables.js';
 
@@ -34,18 +35,11 @@ export function k6Dashboard(o: GenerateOptions): dashboard.Dashboard {
 
     .withRow(row('Latency vs event loop'))
     .withPanel(
-      timeseriesPanel(
+      k6VersusPanel(
         'k6 request p99 vs target loop delay p99',
-        [
-          {
-            expr: `max by (${K6_NAME_LABEL}) (${sel(K6.httpReqDurationP99, T)})`,
-            legend: `k6 p99 ${NAME}`,
-          },
-          {
-            expr: quantile(0.99, PROM.eventloopDelay, ['job'], R, ...F),
-            legend: 'loop delay p99 {{job}}',
-          },
-        ],
+        PROM.eventloopDelay,
+        'loop delay p99',
+        F,
         {
           unit: 's',
           w: 24,
@@ -57,18 +51,11 @@ export function k6Dashboard(o: GenerateOptions): dashboard.Dashboard {
       ),
     )
     .withPanel(
-      timeseriesPanel(
+      k6VersusPanel(
         'k6 request p99 vs thread-pool queue delay p99',
-        [
-          {
-            expr: `max by (${K6_NAME_LABEL}) (${sel(K6.httpReqDurationP99, T)})`,
-            legend: `k6 p99 ${NAME}`,
-          },
-          {
-            expr: quantile(0.99, PROM.threadpoolQueueDelay, ['job'], R, ...F),
-            legend: 'pool queue delay p99 {{job}}',
-          },
-        ],
+        PROM.threadpoolQueueDelay,
+        'pool queue delay p99',
+        F,
         {
           unit: 's',
           w: 24,

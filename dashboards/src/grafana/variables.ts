@@ -44,3 +44,15 @@ export function labelVariable(name: string, series: string): dashboard.QueryVari
     .multi(false)
     .includeAll(false);
 }
+
+/** The data source, job and instance variables (instance filtered by the chosen jobs). */
+export function withSenderVariables(
+  b: dashboard.DashboardBuilder,
+  multi: boolean,
+  jobFilter: string,
+): dashboard.DashboardBuilder {
+  return b
+    .withVariable(datasourceVariable())
+    .withVariable(senderVariable('job', { multi }))
+    .withVariable(senderVariable('instance', { multi, filter: jobFilter }));
+}

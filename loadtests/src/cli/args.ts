@@ -1,3 +1,4 @@
+import { durationMs } from '@loopscope/collector/prometheus-duration';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { GATE_KEYS, GATES, parseGate, type GateKey } from '../analysis/baseline.js';
@@ -130,9 +131,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
     );
   if (!['md', 'json', 'html'].includes(v.format))
     throw new UsageError(`--format must be md, json or html, got ${JSON.stringify(v.format)}`);
-  if (v['rate-window'] !== undefined && !/^\d+(ms|s|m|h)$/.test(v['rate-window']))
+  if (v['rate-window'] !== undefined && !durationMs(v['rate-window']))
     throw new UsageError(
-      `--rate-window must be a Prometheus duration like 15s or 1m, got ${JSON.stringify(v['rate-window'])}`,
+      `--rate-window must be a Prometheus duration like 15s, 1m or 1m30s, got ${JSON.stringify(v['rate-window'])}`,
     );
   const gates: Partial<Record<GateKey, number>> = {};
   for (const g of v.gate ?? []) {

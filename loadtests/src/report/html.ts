@@ -1,3 +1,4 @@
+import { esc } from '@loopscope/collector/html';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Report } from '../analysis/report.js';
@@ -19,9 +20,6 @@ const require = createRequire(import.meta.url);
 /** uPlot is inlined, so the report opens offline, from a CI artifact or an e-mail. */
 const uplotJs = () => readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
 const uplotCss = () => readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-
-const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function table(t: Table): string {
   if (t.rows.length === 0) return '';

@@ -1,4 +1,5 @@
 import type { BLOCKS_MAX_LIMIT, BlockFrame, BlocksStack, StoredEvent } from '@loopscope/collector';
+import { addStallTotals, stallTotalsOf } from '@loopscope/collector/stall-totals';
 import type { BlockingStack } from './source.js';
 
 /**
@@ -54,9 +55,7 @@ export function stacksInWindow(
   for (const e of inWindow) {
     const s = byPrint.get(e.fingerprint);
     if (s) {
-      s.count++;
-      s.totalMs += e.durationMs;
-      s.maxMs = Math.max(s.maxMs, e.durationMs);
+      addStallTotals(s, stallTotalsOf(e));
       if (s.instance !== e.instance) delete s.instance;
     } else {
       byPrint.set(e.fingerprint, {

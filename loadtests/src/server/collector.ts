@@ -1,3 +1,4 @@
+import { COLUMN } from '@loopscope/collector/ui-columns';
 import { METRICS } from '@loopscope/agent/names';
 import type { InstancesResponse, SeriesResponse } from '@loopscope/collector';
 import { SourceError } from '../errors.js';
@@ -26,10 +27,15 @@ interface Mapping {
 }
 
 const MAPPINGS: readonly Mapping[] = [
-  { metric: METRICS.eventloopDelay.name, to: 'loopDelayP99', column: 'p99', scale: 1000 },
-  { metric: METRICS.eventloopDelay.name, to: 'loopDelayMax', column: 'max', scale: 1000 },
+  { metric: METRICS.eventloopDelay.name, to: 'loopDelayP99', column: COLUMN.p99, scale: 1000 },
+  { metric: METRICS.eventloopDelay.name, to: 'loopDelayMax', column: COLUMN.max, scale: 1000 },
   { metric: METRICS.eventloopUtilization.name, to: 'utilization', column: 'utilization', scale: 1 },
-  { metric: METRICS.threadpoolQueueDelay.name, to: 'poolDelayP99', column: 'p99', scale: 1000 },
+  {
+    metric: METRICS.threadpoolQueueDelay.name,
+    to: 'poolDelayP99',
+    column: COLUMN.p99,
+    scale: 1000,
+  },
   { metric: METRICS.resourceActive.name, to: 'activeResources', column: 'sum', scale: 1 },
   { metric: METRICS.threadpoolPending.name, to: 'poolPending', column: 'sum', scale: 1 },
 ];

@@ -1,4 +1,5 @@
 import { METRICS } from '@loopscope/agent/names';
+import { durationMs } from '@loopscope/collector/prometheus-duration';
 import { promNameOf } from '@loopscope/collector/prometheus-name';
 import { SourceError } from '../errors.js';
 import { baseUrl, getJson } from './http.js';
@@ -61,14 +62,6 @@ export interface PrometheusOptions {
   window?: string;
 }
 
-const DURATION = /^(\d+)(ms|s|m|h)$/;
-export function durationMs(text: string): number {
-  const m = DURATION.exec(text);
-  if (!m) return NaN;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  return Number(m[1]) * unit;
-}
-
 /** Reads the signals with `query_range` over the run's window. */
 export class PrometheusSource implements ServerSource {
   readonly kind = 'prometheus' as const;
@@ -96,7 +89,9 @@ export class PrometheusSource implements ServerSource {
       );
       const longest = Math.max(
         0,
-        ...data.activeTargets.map((t) => durationMs(t.scrapeInterval ?? '')).filter((n) => n > 0),
+        ...data.activeTargets
+          .map((t) => durationMs(t.scrapeInterval ?? '') ?? NaN)
+          .filter((n) => n > 0),
       );
       return longest > 0 ? `${Math.max(4000, longest * 4)}ms` : '1m';
     } catch (err) {
