@@ -99,3 +99,21 @@ export function parseKeyValueList(raw: unknown, source: string): Record<string, 
   }
   return out;
 }
+
+/** A whole number in [0, max]; env strings must be plain digits. */
+export function parseCount(raw: unknown, source: string, max: number): number {
+  const value = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    fail(source, raw, `a whole number from 0 to ${max}`);
+  }
+  return value;
+}
+
+/** A fraction in (min, max]: a plain decimal number. */
+export function parseRatio(raw: unknown, source: string, min: number, max: number): number {
+  const value = typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= min || value > max) {
+    fail(source, raw, `a number above ${min} and at most ${max}`);
+  }
+  return value;
+}
