@@ -245,7 +245,7 @@ export const SETTINGS = {
     env: ['LOOPSCOPE_SHUTDOWN_FLUSH_MS'],
     default: 2000,
     defaultText: '2000',
-    help: 'longest a signal waits for the last export before the process exits as it would without the agent; `0` sends none',
+    help: 'longest a signal waits for the last export before the process exits as it would without the agent; `0` does not wait',
     parse: ms(0, 600_000),
   }),
   eventLoopResolutionMs: row({
