@@ -25,6 +25,7 @@ import {
   parseString,
   parseUrl,
 } from './parse.js';
+import { addSecrets } from './redact.js';
 
 export const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof PROTOCOLS)[number];
@@ -108,6 +109,13 @@ function parseAttributes(raw: unknown, source: string): Attributes {
   return typeof raw === 'object' && raw !== null ? { ...(raw as Attributes) } : strings;
 }
 
+/** Header lists are credentials: their values are masked in every later message too. */
+function parseHeaders(raw: unknown, source: string): Record<string, string> {
+  const headers = parseKeyValueList(raw, source, true);
+  addSecrets(Object.values(headers));
+  return headers;
+}
+
 const MIN_BLOCK_THRESHOLD_MS = 10;
 
 /** 0 (off) or at least 10 ms: the heartbeat runs at up to the threshold, and each one wakes the loop. */
@@ -180,7 +188,7 @@ export const SETTINGS = {
     default: {},
     defaultText: '',
     help: '`key=value,...`, percent-decoded, merged in that order; values never appear in messages',
-    parse: parseKeyValueList,
+    parse: parseHeaders,
     merge: true,
   }),
   exportIntervalMs: row({
@@ -221,7 +229,7 @@ export const SETTINGS = {
     default: {},
     defaultText: '',
     help: "merged over the metrics' headers for block events",
-    parse: parseKeyValueList,
+    parse: parseHeaders,
     merge: true,
   }),
   disabled: row({
