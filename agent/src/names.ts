@@ -26,6 +26,7 @@ export const ATTR = {
   resourceType: 'v8js.resource.type',
   gcType: 'v8js.gc.type',
   heapSpace: 'v8js.heap.space.name',
+  threadName: 'loopscope.thread.name',
 } as const;
 
 export const METRICS = {
@@ -128,6 +129,21 @@ export const METRICS = {
     kind: 'histogram',
     description:
       'Round trip of a tiny crypto probe task through the libuv thread pool: queue wait plus loop delay.',
+  }),
+  threadpoolWait: def({
+    name: 'loopscope.threadpool.wait',
+    unit: 's',
+    kind: 'histogram',
+    description:
+      "Thread-pool wait of the probe task: its round trip minus the loop's active time during the flight (near zero with an idle pool, whatever the loop does).",
+  }),
+  threadsCpuTime: def({
+    name: 'loopscope.threads.cpu.time',
+    unit: 's',
+    kind: 'counter',
+    description:
+      'CPU time of the threads other than the main thread (/proc/self/task), by thread name (libuv-worker, node-V8Worker, ...; Node < 26 names them all node). Linux only.',
+    attributes: [ATTR.threadName],
   }),
   threadpoolPending: def({
     name: 'loopscope.threadpool.pending',
