@@ -226,8 +226,10 @@ export const BLOCK_EVENT = {
     pauseMs: 'loopscope.block.capture_pause_ms',
     /** From the watchdog's request to the capture running, ms: long when the thread was in native code (the stack then shows where JavaScript resumed). */
     delayMs: 'loopscope.block.capture_delay_ms',
-    /** Hex digest of the top application frames: equal for the same blocking code everywhere. */
+    /** Hex digest of the culprit's frames (watchdog/frames.ts): equal for the same blocking code everywhere. */
     fingerprint: 'loopscope.block.fingerprint',
+    /** The stall's name: innermost frame with a place in the app or a named package, the innermost frame beside it. */
+    label: 'loopscope.block.label',
     /** Array of {function, file, line, column} maps, innermost first (source-mapped when possible). */
     frames: 'loopscope.block.frames',
     /** The stack as V8 prints it (OpenTelemetry semantic convention). */
