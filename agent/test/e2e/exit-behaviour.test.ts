@@ -27,7 +27,10 @@ function app(t: TestContext, mode: Mode, agent: boolean, endpoint?: string, env 
 
 /** Exit code or signal, or 'alive' when still running after `ms`. */
 function outcome(child: Child, ms: number): Promise<number | string> {
-  return Promise.race([child.exited(), new Promise<string>((r) => setTimeout(() => r('alive'), ms))]);
+  return Promise.race([
+    child.exited(),
+    new Promise<string>((r) => setTimeout(() => r('alive'), ms)),
+  ]);
 }
 
 const CASES: [Mode, NodeJS.Signals, number | string][] = [
@@ -54,7 +57,7 @@ for (const [mode, signal, expected] of CASES) {
     assert.equal(without, expected, `without the agent: ${bare.stderr()}`);
     assert.equal(withIt, without, `with the agent: ${withAgent.stderr()}`);
     if (mode.startsWith('signal-exit'))
-      assert.match(withAgent.stdout(), /"phase":"on-exit"/, 'the app\'s exit hook ran');
+      assert.match(withAgent.stdout(), /"phase":"on-exit"/, "the app's exit hook ran");
     await receiver.waitForExports(1, 5000);
     if (expected === 'alive') {
       // A second signal: still the app's decision, and flushed again.
