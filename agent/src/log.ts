@@ -5,12 +5,15 @@
  * a persistent fault cannot flood the app's logs.
  */
 
+import { redactKnown } from './redact.js';
+
 const PREFIX = '[loopscope]';
 const seen = new Set<string>();
 
 function write(level: 'info' | 'warn' | 'error', message: string): void {
   try {
-    process.stderr.write(`${PREFIX} ${level}: ${message}\n`);
+    // Every message, whatever built it: a URL or header value may carry a secret.
+    process.stderr.write(`${PREFIX} ${level}: ${redactKnown(message)}\n`);
   } catch {
     // Nowhere left to report to; staying silent is the only safe choice.
   }

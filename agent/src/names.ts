@@ -26,6 +26,7 @@ export const ATTR = {
   resourceType: 'v8js.resource.type',
   gcType: 'v8js.gc.type',
   heapSpace: 'v8js.heap.space.name',
+  threadName: 'loopscope.thread.name',
 } as const;
 
 export const METRICS = {
@@ -129,6 +130,21 @@ export const METRICS = {
     description:
       'Round trip of a tiny crypto probe task through the libuv thread pool: queue wait plus loop delay.',
   }),
+  threadpoolWait: def({
+    name: 'loopscope.threadpool.wait',
+    unit: 's',
+    kind: 'histogram',
+    description:
+      "Thread-pool wait of the probe task: its round trip minus the loop's active time during the flight (near zero with an idle pool, whatever the loop does).",
+  }),
+  threadsCpuTime: def({
+    name: 'loopscope.threads.cpu.time',
+    unit: 's',
+    kind: 'counter',
+    description:
+      'CPU time of the threads other than the main thread (/proc/self/task), by thread name (libuv-worker, node-V8Worker, ...; Node < 26 names them all node). Linux only.',
+    attributes: [ATTR.threadName],
+  }),
   threadpoolPending: def({
     name: 'loopscope.threadpool.pending',
     unit: '{request}',
@@ -224,8 +240,10 @@ export const BLOCK_EVENT = {
     pauseMs: 'loopscope.block.capture_pause_ms',
     /** From the watchdog's request to the capture running, ms: long when the thread was in native code (the stack then shows where JavaScript resumed). */
     delayMs: 'loopscope.block.capture_delay_ms',
-    /** Hex digest of the top application frames: equal for the same blocking code everywhere. */
+    /** Hex digest of the culprit's frames (watchdog/frames.ts): equal for the same blocking code everywhere. */
     fingerprint: 'loopscope.block.fingerprint',
+    /** The stall's name: innermost frame with a place in the app or a named package, the innermost frame beside it. */
+    label: 'loopscope.block.label',
     /** Array of {function, file, line, column} maps, innermost first (source-mapped when possible). */
     frames: 'loopscope.block.frames',
     /** The stack as V8 prints it (OpenTelemetry semantic convention). */

@@ -16,7 +16,11 @@ export class ConfigError extends Error {
   }
 }
 
-const show = (raw: unknown): string => (typeof raw === 'string' ? `"${raw}"` : String(raw));
+import { redactKeyValues, redactUrl } from './redact.js';
+
+/** The value as a message shows it: URL credentials masked whatever the setting. */
+const show = (raw: unknown): string =>
+  redactUrl(typeof raw === 'string' ? `"${raw}"` : String(raw));
 
 function fail(source: string, raw: unknown, expected: string): never {
   throw new ConfigError(source, `invalid ${source}=${show(raw)}: expected ${expected}`);
@@ -53,7 +57,9 @@ export function parseUrl(raw: unknown, source: string): URL {
       // falls through to the message below
     }
   }
-  return fail(source, raw, 'an http:// or https:// URL');
+  // Not a URL: whatever precedes an `@` may still be a user:password.
+  const shown = typeof raw === 'string' ? raw.replace(/^[^/@\s]*@/, '***@') : raw;
+  return fail(source, shown, 'an http:// or https:// URL');
 }
 
 export function parseChoice<T extends string>(
@@ -71,12 +77,22 @@ export function parseChoice<T extends string>(
  * OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS; values are
  * percent-decoded.
  */
-export function parseKeyValueList(raw: unknown, source: string): Record<string, string> {
+export function parseKeyValueList(
+  raw: unknown,
+  source: string,
+  secret = false,
+): Record<string, string> {
+  // Header values are credentials: a message names the keys, never the values.
+  const shown = (text: string): string => (secret ? redactKeyValues(text) : text);
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-        fail(source, JSON.stringify(raw), `string values (key "${k}" is ${typeof v})`);
+        fail(
+          source,
+          secret ? `{${Object.keys(raw).join(',')}}` : JSON.stringify(raw),
+          `string values (key "${k}" is ${typeof v})`,
+        );
       }
       out[k] = String(v);
     }
@@ -88,12 +104,31 @@ export function parseKeyValueList(raw: unknown, source: string): Record<string, 
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
     const key = eq > 0 ? part.slice(0, eq).trim() : '';
-    if (key === '') fail(source, raw, `key=value pairs separated by commas (bad pair "${part}")`);
+    if (key === '')
+      fail(source, shown(raw), `key=value pairs separated by commas (bad pair "${shown(part)}")`);
     try {
       out[key] = decodeURIComponent(part.slice(eq + 1).trim());
     } catch {
-      fail(source, raw, `percent-encoded values (bad value for "${key}")`);
+      fail(source, shown(raw), `percent-encoded values (bad value for "${key}")`);
     }
   }
   return out;
+}
+
+/** A whole number in [0, max]; env strings must be plain digits. */
+export function parseCount(raw: unknown, source: string, max: number): number {
+  const value = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    fail(source, raw, `a whole number from 0 to ${max}`);
+  }
+  return value;
+}
+
+/** A fraction in (min, max]: a plain decimal number. */
+export function parseRatio(raw: unknown, source: string, min: number, max: number): number {
+  const value = typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= min || value > max) {
+    fail(source, raw, `a number above ${min} and at most ${max}`);
+  }
+  return value;
 }

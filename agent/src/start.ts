@@ -82,7 +82,7 @@ function start(code: AgentOptions): AgentHandle {
     ? flushOnSignals({
         flush: flushAll,
         shutdown: () => stopComponents().then(shutdownAll),
-        timeoutMs: options.exportTimeoutMs,
+        timeoutMs: options.shutdownFlushMs,
       })
     : () => {};
 

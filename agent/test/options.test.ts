@@ -176,3 +176,31 @@ test('unknown LOOPSCOPE_* variables and options are reported with the known ones
     undefined,
   );
 });
+
+test('resolved once: the result is frozen and passed down as it is', () => {
+  const o = resolveOptions({}, { LOOPSCOPE_SHUTDOWN_FLUSH_MS: '500' });
+  assert.ok(Object.isFrozen(o) && Object.isFrozen(o.headers));
+  assert.equal(o.shutdownFlushMs, 500);
+  assert.equal(resolveSamplerOptions(o, { LOOPSCOPE_EVENTLOOP_RESOLUTION_MS: '7' }), o);
+  assert.equal(resolveOptions({}, {}).shutdownFlushMs, 2000);
+  assert.throws(
+    () => resolveOptions({}, { LOOPSCOPE_SHUTDOWN_FLUSH_MS: '2s' }),
+    /invalid LOOPSCOPE_SHUTDOWN_FLUSH_MS="2s"/,
+  );
+});
+
+test('logs settings come from the same table: URL, protocol, headers merged over the metrics ones', () => {
+  const o = resolveOptions(
+    { endpoint: 'http://code:1/base' },
+    {
+      OTEL_EXPORTER_OTLP_HEADERS: 'a=1,b=2',
+      OTEL_EXPORTER_OTLP_LOGS_HEADERS: 'b=3',
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json',
+    },
+  );
+  assert.equal(o.logsUrl, 'http://code:1/base/v1/logs');
+  assert.equal(o.logsProtocol, 'http/json');
+  assert.equal(o.protocol, 'http/protobuf');
+  assert.deepEqual(o.logsHeaders, { a: '1', b: '3' });
+  assert.deepEqual(o.headers, { a: '1', b: '2' });
+});

@@ -4,6 +4,7 @@
  * same way. buildApp does not listen: the CLI (or a test) does.
  */
 import { hostname } from 'node:os';
+import { redact } from '@loopscope/agent/redact';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { normalizeConfig, type CollectorConfig } from './config.js';
 import type { CollectorContext } from './context.js';
@@ -69,6 +70,15 @@ export function buildApp(
       level: config.logLevel,
       // Fastify's request serializer logs no headers; this guards against anyone adding them.
       redact: ['req.headers.authorization', 'headers.authorization'],
+      // Every message: a URL or token in a message string is masked like the agent masks it.
+      hooks: {
+        logMethod(args: unknown[], method: (...a: unknown[]) => void) {
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? redact(a) : a)),
+          );
+        },
+      },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     // Agents export every few seconds and Prometheus scrapes: a line per

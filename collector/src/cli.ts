@@ -3,6 +3,7 @@
 import { parseCli } from './cli/parse.js';
 import { helpText } from './cli/options.js';
 import { UsageError } from './cli/values.js';
+import { redact } from '@loopscope/agent/redact';
 
 try {
   const parsed = parseCli(process.argv.slice(2), process.env);
@@ -16,7 +17,7 @@ try {
 } catch (err) {
   if (!(err instanceof UsageError)) throw err;
   process.stderr.write(
-    `loopscope-collector: ${err.message}\nRun loopscope-collector --help for the settings.\n`,
+    `loopscope-collector: ${redact(err.message)}\nRun loopscope-collector --help for the settings.\n`,
   );
   process.exit(2);
 }

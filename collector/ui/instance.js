@@ -37,7 +37,7 @@ const CHARTS = [
     id: 'pool-pending',
     key: 'pending',
     title: 'Thread-pool requests in flight',
-    hint: 'by type',
+    hint: 'fs and DNS by type; crypto and zlib jobs never appear here',
     format: count,
     minTop: 4,
   },

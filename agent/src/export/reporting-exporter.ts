@@ -9,18 +9,21 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { describeError, log } from '../log.js';
+import { redactUrl } from '../redact.js';
 
 type State = 'unknown' | 'up' | 'down';
 
 export class ReportingExporter implements PushMetricExporter {
   private state: State = 'unknown';
+  private readonly url: string;
   readonly selectAggregationTemporality?: PushMetricExporter['selectAggregationTemporality'];
   readonly selectAggregation?: PushMetricExporter['selectAggregation'];
 
   constructor(
     private readonly inner: PushMetricExporter,
-    private readonly url: string,
+    url: string,
   ) {
+    this.url = redactUrl(url);
     this.selectAggregationTemporality = inner.selectAggregationTemporality?.bind(inner);
     this.selectAggregation = inner.selectAggregation?.bind(inner);
   }

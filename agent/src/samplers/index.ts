@@ -8,12 +8,14 @@ import { eventLoopDelay } from './eventloop-delay.js';
 import { eventLoopUtilization } from './eventloop-utilization.js';
 import { gc } from './gc.js';
 import { heap } from './heap.js';
+import { threadCpu } from './thread-cpu.js';
 import { threadPool } from './threadpool.js';
 
 export const SAMPLERS: readonly SamplerFactory[] = [
   eventLoopDelay,
   eventLoopUtilization,
   threadPool,
+  threadCpu,
   activeResources,
   gc,
   heap,

@@ -5,6 +5,9 @@
  * in front of it. Crypto, not fs: fs calls can bypass the pool with io_uring.
  * Never more than one probe in flight, so a saturated pool is not loaded
  * further by us; a probe stuck in the queue is recorded when it returns.
+ * The round trip includes waiting for the loop to run the callback; the
+ * wait series takes out the loop's active time over the flight (from
+ * eventLoopUtilization), so a blocked loop with an idle pool reads ~0.
  */
 import { randomFill } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +28,7 @@ export const threadPool: SamplerFactory = (ctx) => {
   // from slipping to every other tick.
   const due = interval - ctx.options.eventLoopResolutionMs / 2;
   const histogram = ctx.histogram(METRICS.threadpoolQueueDelay, DELAY_BUCKETS_SECONDS);
+  const waitHistogram = ctx.histogram(METRICS.threadpoolWait, DELAY_BUCKETS_SECONDS);
   const buffer = new Uint8Array(1);
   let inFlight = false;
   let stopped = false;
@@ -33,11 +37,18 @@ export const threadPool: SamplerFactory = (ctx) => {
   const probe = (now: number): void => {
     inFlight = true;
     lastSent = now;
+    const sentActive = performance.eventLoopUtilization().active;
     randomFill(
       buffer,
       asSelfTime((err: Error | null) => {
         inFlight = false;
-        if (!err && !stopped) histogram.record((performance.now() - now) / 1000);
+        if (err || stopped) return;
+        const roundTrip = performance.now() - now;
+        histogram.record(roundTrip / 1000);
+        // A finished task waits for the loop to run its callback: while the loop was busy
+        // (blocked, or running other callbacks) the pool was not what held the probe.
+        const loopBusy = performance.eventLoopUtilization().active - sentActive;
+        waitHistogram.record(Math.max(0, roundTrip - loopBusy) / 1000);
       }),
     );
   };

@@ -2,7 +2,7 @@
 import { SeverityNumber, type LogRecord } from '@opentelemetry/api-logs';
 import { BLOCK_EVENT } from '../names.js';
 import type { Frame } from './capture.js';
-import { fingerprint, stackText } from './frames.js';
+import { fingerprint, label, stackText } from './frames.js';
 
 export interface CapturedStall {
   /** Wall-clock time the stall began, ms since the epoch. */
@@ -44,6 +44,7 @@ export function blockRecord(stall: CapturedStall): LogRecord {
       [A.pauseMs]: round(stall.pauseMs),
       [A.delayMs]: round(stall.delayMs),
       [A.fingerprint]: fingerprint(stall.frames),
+      [A.label]: label(stall.frames),
       [A.frames]: stall.frames.map((f) => ({ ...f })),
       [A.stacktrace]: stackText(stall.frames),
       ...(located && {

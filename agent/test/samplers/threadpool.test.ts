@@ -83,3 +83,34 @@ test('never more than one probe in flight: a saturated pool gets one probe at a 
   assert.ok(hist.max! > 0.05, `slowest probe ${hist.max} s`);
   await jobs.done;
 });
+
+test('a blocked loop with an idle pool: the round trip includes the stall, the pool wait stays near zero', async (t) => {
+  const mem = memoryMetrics(t);
+  const handle = registerLoopscopeMetrics(mem.meter, {
+    eventLoopResolutionMs: 10,
+    threadPoolProbeIntervalMs: 10,
+    blockThresholdMs: 0,
+  });
+  t.after(() => handle.stop());
+  await sleep(200);
+  // A 10 ms interval made after the agent's own: when both are due, the agent's tick runs
+  // first (it sends a probe), then this block, so the probe's callback waits for the block.
+  let blocks = 0;
+  const blocker = setInterval(() => {
+    if (++blocks > 5) return clearInterval(blocker);
+    const end = performance.now() + 200;
+    while (performance.now() < end);
+  }, 10);
+  await sleep(1600);
+  await sleep(100);
+  const metrics = await mem.collect();
+  const roundTrip = histogram(find(metrics, METRICS.threadpoolQueueDelay.name));
+  const wait = histogram(find(metrics, METRICS.threadpoolWait.name));
+  assert.equal(wait.count, roundTrip.count);
+  assert.ok(
+    roundTrip.max! > 0.1,
+    `longest round trip ${roundTrip.max} s (a probe waited for a block)`,
+  );
+  // 200 ms blocks; the pool was idle. A margin for a pool thread waiting for a CPU on a busy machine.
+  assert.ok(wait.max! < 0.03, `longest pool wait ${wait.max} s`);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logsUrl } from '../../src/watchdog/logs-export.js';
+import { logsUrl } from '../../src/options.js';
 
 test('block events go where the metrics go, at /v1/logs', () => {
   assert.equal(logsUrl('http://localhost:4318/v1/metrics', {}), 'http://localhost:4318/v1/logs');
