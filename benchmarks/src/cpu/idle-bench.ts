@@ -44,6 +44,7 @@ const TAG = 'idle';
 
 function armEnv(arm: Arm, job: string, collector: CollectorHost): NodeJS.ProcessEnv {
   return {
+    // The agent is preloaded (--import); every other tool is started by the app.
     BENCH_TOOL: arm.tool === 'loopscope' ? 'none' : arm.tool,
     BENCH_SOCKETS: String(arm.sockets),
     BENCH_INTERVAL_MS: String(arm.intervalMs),
