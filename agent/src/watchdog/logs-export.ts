@@ -5,10 +5,9 @@
  * events are rate-limited at the source, and nothing piles up in memory
  * while the collector is down.
  */
-import { OTLPLogExporter as JsonExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPLogExporter as ProtoExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { LazyLogExporter } from '../export/lazy-log-exporter.js';
 import { DEFAULTS, PROTOCOLS, type OtlpProtocol, type ResolvedOptions } from '../options.js';
 import { parseChoice, parseKeyValueList, parseUrl } from '../parse.js';
 
@@ -53,7 +52,8 @@ export function createBlockLogsProvider(
     },
     timeoutMillis: options.exportTimeoutMs,
   };
-  const exporter = protocol === 'http/json' ? new JsonExporter(config) : new ProtoExporter(config);
+  // The exporter module loads with the first event (export/lazy-log-exporter.ts).
+  const exporter = new LazyLogExporter(protocol, config);
   return new LoggerProvider({
     resource,
     processors: [
