@@ -74,6 +74,7 @@ async function runArm(
   opts: IdleOptions,
 ): Promise<ArmRun> {
   const job = `bench-${arm.id}-r${round}`;
+  // Up to 5 min to start: 18 apps, 8 of them opening 10,000 sockets, on 2 shared cores.
   const child: Child = startScript('apps/idle', [], {
     nodeArgs: [
       '--expose-gc',
@@ -83,7 +84,7 @@ async function runArm(
   });
   let scraper: ReturnType<typeof scrapeEvery> | undefined;
   try {
-    const ready = await message<{ port: number; pid: number }>(child, READY, 120_000);
+    const ready = await message<{ port: number; pid: number }>(child, READY, 300_000);
     if (arm.tool === 'prom') scraper = scrapeEvery(ready.port, arm.intervalMs);
     await sleep(opts.warmupMs);
     const cpu0 = cpuTimeNs(ready.pid);
