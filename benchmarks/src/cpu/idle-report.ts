@@ -34,13 +34,17 @@ class Runs {
     });
   }
 
+  /** NaN when the arm has no run (an app that did not start in any round). */
   medianOf(arm: string, pick: Pick): number {
-    return median(this.values(arm, pick));
+    const v = this.values(arm, pick);
+    return v.length > 0 ? median(v) : NaN;
   }
 
+  /** NaN when no round has both the arm and its baseline. */
   overhead(arm: string, pick: Pick): number {
     const a = ARMS.find((x) => x.id === arm)!;
-    return median(this.diffs(arm, baselineOf(a), pick));
+    const d = this.diffs(arm, baselineOf(a), pick);
+    return d.length > 0 ? median(d) : NaN;
   }
 }
 
@@ -90,8 +94,10 @@ export function cpuReport(all: readonly ArmRun[], warmupMs: number, windowMs: nu
   });
   const aa = runs.has('none-aa') ? runs.diffs('none-aa', 'none', cpu) : [];
   const rounds = Math.max(...all.map((r) => r.round));
-  const ov = (id: string): number | undefined =>
-    runs.has(id) ? runs.overhead(id, cpu) : undefined;
+  const ov = (id: string): number | undefined => {
+    const v = runs.has(id) ? runs.overhead(id, cpu) : NaN;
+    return Number.isNaN(v) ? undefined : v;
+  };
   const goals: Goal[] = [];
   const ls1 = ov('loopscope-1s');
   const ls10 = ov('loopscope-10s');
