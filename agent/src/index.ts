@@ -5,6 +5,11 @@ export type { AgentComponent } from './component.js';
 export type { Sampler, SamplerContext, SamplerFactory, Observe } from './sampler.js';
 export { SAMPLERS } from './samplers/index.js';
 export {
+  LoopscopeMetricExporter,
+  type LoopscopeMetricExporterConfig,
+} from './export/otlp-metric-exporter.js';
+export { OtlpMetricsProtobufSerializer } from './export/otlp-metrics-protobuf.js';
+export {
   startWatchdog,
   type Watchdog,
   type WatchdogStats,

@@ -4,6 +4,8 @@ export interface Goal {
   readonly measured: string;
   /** undefined: could not be measured in this run. */
   readonly met: boolean | undefined;
+  /** Why, in measured terms: printed after the verdict (most useful when missed). */
+  readonly cause?: string;
 }
 
 export interface Report {
@@ -17,7 +19,7 @@ export function goalLines(goals: readonly Goal[]): string {
   return goals
     .map(
       (g) =>
-        `- ${g.met === undefined ? 'NOT MEASURED' : g.met ? 'MET' : 'MISSED'}: ${g.goal}: ${g.measured}`,
+        `- ${g.met === undefined ? 'NOT MEASURED' : g.met ? 'MET' : 'MISSED'}: ${g.goal}: ${g.measured}${g.cause ? ` (${g.cause})` : ''}`,
     )
     .join('\n');
 }

@@ -5,10 +5,9 @@
  * events are rate-limited at the source, and nothing piles up in memory
  * while the collector is down.
  */
-import { OTLPLogExporter as JsonExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPLogExporter as ProtoExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { LazyLogExporter } from '../export/lazy-log-exporter.js';
 import type { ResolvedOptions } from '../options.js';
 
 /** The provider for startAgent, or undefined when the watchdog is set to send no events. */
@@ -22,8 +21,8 @@ export function createBlockLogsProvider(
     headers: { ...options.logsHeaders },
     timeoutMillis: options.exportTimeoutMs,
   };
-  const exporter =
-    options.logsProtocol === 'http/json' ? new JsonExporter(config) : new ProtoExporter(config);
+  // The exporter module loads with the first event (export/lazy-log-exporter.ts).
+  const exporter = new LazyLogExporter(options.logsProtocol, config);
   return new LoggerProvider({
     resource,
     processors: [

@@ -5,7 +5,11 @@ import { performance } from 'node:perf_hooks';
 import { stat } from 'node:fs';
 import { registerLoopscopeMetrics } from '../../src/metrics.js';
 import { ATTR, METRICS } from '../../src/names.js';
-import { activeResources, countByType } from '../../src/samplers/resources.js';
+import {
+  activeResources,
+  countByType,
+  LARGE_RESOURCE_COUNT,
+} from '../../src/samplers/resources.js';
 import { find, memoryMetrics, value } from '../helpers/memory.js';
 import type { SamplerContext } from '../../src/sampler.js';
 
@@ -27,6 +31,33 @@ test('counts active resources by type, adjacent or not', () => {
     ],
   );
   assert.deepEqual([...countByType([])], []);
+});
+
+test('large counts are reused between refreshes, small counts are read at every collection', () => {
+  const sampler = activeResources({} as SamplerContext)!;
+  const timeouts = (): number => {
+    let n = 0;
+    sampler.collect!((metric, count, attributes) => {
+      if (metric === METRICS.resourceActive && attributes?.[ATTR.resourceType] === 'Timeout')
+        n = count;
+    });
+    return n;
+  };
+  const few = Array.from({ length: 10 }, () => setTimeout(() => {}, 60_000));
+  const fewCount = timeouts();
+  assert.ok(fewCount >= 10);
+  few.forEach(clearTimeout);
+  // Margin for the test runner's own timers.
+  assert.ok(timeouts() <= fewCount - 5, 'small counts are fresh');
+
+  const many = Array.from({ length: LARGE_RESOURCE_COUNT + 200 }, () =>
+    setTimeout(() => {}, 60_000),
+  );
+  const manyCount = timeouts();
+  assert.ok(manyCount >= LARGE_RESOURCE_COUNT + 200);
+  many.forEach(clearTimeout);
+  // Within REFRESH_MS (10 s) of the last call: the large counts are reported again.
+  assert.equal(timeouts(), manyCount);
 });
 
 test('in-flight fs requests show as pending pool requests; unused pool types read 0', async (t) => {
@@ -93,7 +124,6 @@ test('10,000 open sockets: counted, and one collection stays far below a prom-cl
   // The sampler's own collection, as the SDK calls it. Its cost is CPU time (wall time
   // on a shared machine also counts the wait for a core); the best of five rounds of
   // 101 collections, so a burst of load elsewhere does not decide the result.
-  const sampler = activeResources({} as SamplerContext)!;
   const rounds: { cpu: number; wall: number }[] = [];
   for (let round = 0; round < 5; round++) {
     const wall: number[] = [];
@@ -101,6 +131,8 @@ test('10,000 open sockets: counted, and one collection stays far below a prom-cl
     for (let i = 0; i < 101; i++) {
       const cpuStart = process.cpuUsage();
       const start = performance.now();
+      // A fresh sampler per call: a sampler reuses large counts (see the next test).
+      const sampler = activeResources({} as SamplerContext)!;
       sampler.collect!(() => {});
       wall.push(performance.now() - start);
       const used = process.cpuUsage(cpuStart);

@@ -11,7 +11,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { envInt, envString } from './env.js';
 import { READY, send } from './message.js';
-import { startOtelRuntime, startPromClient, type MetricsHandler } from './peers.js';
+import {
+  startLoopscopeSdkProto,
+  startOtelRuntime,
+  startPromClient,
+  type MetricsHandler,
+} from './peers.js';
 import { openSockets } from './sockets.js';
 
 export interface IdleMemory {
@@ -29,6 +34,12 @@ else if (tool === 'otel') {
     envString('BENCH_OTLP_URL', 'http://127.0.0.1:4318/v1/metrics'),
     envInt('BENCH_INTERVAL_MS', 1000),
     envString('OTEL_SERVICE_NAME', 'bench-otel'),
+  );
+} else if (tool === 'loopscope-sdkproto') {
+  await startLoopscopeSdkProto(
+    envString('BENCH_OTLP_URL', 'http://127.0.0.1:4318/v1/metrics'),
+    envInt('BENCH_INTERVAL_MS', 1000),
+    envString('OTEL_SERVICE_NAME', 'bench-loopscope-sdkproto'),
   );
 } else if (tool !== 'none') throw new Error(`unknown BENCH_TOOL ${tool}`);
 

@@ -45,3 +45,32 @@ export async function startOtelRuntime(
   });
   new RuntimeNodeInstrumentation().setMeterProvider(provider);
 }
+
+/**
+ * The loopscope agent's samplers and watchdog on an SDK MeterProvider with
+ * the SDK's own OTLP/protobuf exporter (what the agent used before its own
+ * serializer): the export-path comparison of the cpu benchmark.
+ */
+export async function startLoopscopeSdkProto(
+  url: string,
+  intervalMs: number,
+  serviceName: string,
+): Promise<void> {
+  const { MeterProvider, PeriodicExportingMetricReader } =
+    await import('@opentelemetry/sdk-metrics');
+  const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-proto');
+  const { resourceFromAttributes } = await import('@opentelemetry/resources');
+  const { registerLoopscopeMetrics, SCOPE_NAME } = await import('@loopscope/agent');
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    readers: [
+      new PeriodicExportingMetricReader({
+        // Cumulative: the exporter's default, as the agent's.
+        exporter: new OTLPMetricExporter({ url }),
+        exportIntervalMillis: intervalMs,
+        exportTimeoutMillis: Math.min(intervalMs, 30_000),
+      }),
+    ],
+  });
+  registerLoopscopeMetrics(provider.getMeter(SCOPE_NAME));
+}

@@ -1,9 +1,11 @@
 /**
  * The idle-app configurations compared side by side: no tool, the
  * loopscope agent, prom-client and the OpenTelemetry runtime
- * instrumentation, at 1 s and 10 s, with and without 10,000 open sockets.
+ * instrumentation, at 1 s and 10 s, with and without 10,000 open sockets;
+ * and the agent's samplers with the export paths it could use (its own
+ * serializer, the SDK's protobuf exporter, the SDK's JSON exporter).
  */
-export type Tool = 'none' | 'loopscope' | 'prom' | 'otel';
+export type Tool = 'none' | 'loopscope' | 'loopscope-sdkproto' | 'prom' | 'otel';
 
 export interface Arm {
   readonly id: string;
@@ -17,6 +19,7 @@ export interface Arm {
 }
 
 const NO_WATCHDOG = { LOOPSCOPE_BLOCK_THRESHOLD_MS: '0' };
+const JSON_EXPORT = { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json' };
 export const SOCKETS = 10_000;
 
 export const ARMS: readonly Arm[] = [
@@ -30,6 +33,21 @@ export const ARMS: readonly Arm[] = [
     sockets: 0,
     env: NO_WATCHDOG,
   },
+  {
+    id: 'loopscope-1s-sdkproto',
+    tool: 'loopscope-sdkproto',
+    intervalMs: 1000,
+    sockets: 0,
+    note: "the agent's samplers and watchdog (registerLoopscopeMetrics) on an SDK MeterProvider with the SDK's OTLP/protobuf exporter",
+  },
+  {
+    id: 'loopscope-1s-json',
+    tool: 'loopscope',
+    intervalMs: 1000,
+    sockets: 0,
+    env: JSON_EXPORT,
+    note: "the agent with http/json: the SDK's OTLP/JSON exporter",
+  },
   { id: 'loopscope-10s', tool: 'loopscope', intervalMs: 10_000, sockets: 0 },
   { id: 'prom-1s', tool: 'prom', intervalMs: 1000, sockets: 0 },
   { id: 'prom-10s', tool: 'prom', intervalMs: 10_000, sockets: 0 },
@@ -39,6 +57,9 @@ export const ARMS: readonly Arm[] = [
   { id: 'loopscope-1s-10k', tool: 'loopscope', intervalMs: 1000, sockets: SOCKETS },
   { id: 'prom-1s-10k', tool: 'prom', intervalMs: 1000, sockets: SOCKETS },
   { id: 'otel-1s-10k', tool: 'otel', intervalMs: 1000, sockets: SOCKETS },
+  { id: 'loopscope-10s-10k', tool: 'loopscope', intervalMs: 10_000, sockets: SOCKETS },
+  { id: 'prom-10s-10k', tool: 'prom', intervalMs: 10_000, sockets: SOCKETS },
+  { id: 'otel-10s-10k', tool: 'otel', intervalMs: 10_000, sockets: SOCKETS },
 ];
 
 /** The arms the memory benchmark needs when run on its own. */

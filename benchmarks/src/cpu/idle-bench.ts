@@ -44,6 +44,7 @@ const TAG = 'idle';
 
 function armEnv(arm: Arm, job: string, collector: CollectorHost): NodeJS.ProcessEnv {
   return {
+    // The agent is preloaded (--import); every other tool is started by the app.
     BENCH_TOOL: arm.tool === 'loopscope' ? 'none' : arm.tool,
     BENCH_SOCKETS: String(arm.sockets),
     BENCH_INTERVAL_MS: String(arm.intervalMs),
@@ -73,6 +74,7 @@ async function runArm(
   opts: IdleOptions,
 ): Promise<ArmRun> {
   const job = `bench-${arm.id}-r${round}`;
+  // Up to 3 min to start: 18 apps, 8 of them opening 10,000 sockets, on 2 shared cores.
   const child: Child = startScript('apps/idle', [], {
     nodeArgs: [
       '--expose-gc',
@@ -82,7 +84,12 @@ async function runArm(
   });
   let scraper: ReturnType<typeof scrapeEvery> | undefined;
   try {
-    const ready = await message<{ port: number; pid: number }>(child, READY, 120_000);
+    const ready = await message<{ port: number; pid: number }>(child, READY, 180_000).catch(
+      (err: unknown) => {
+        const tail = child.stderr().trim().split('\n').slice(-5).join(' | ');
+        throw new Error(`${err instanceof Error ? err.message : String(err)}; stderr: ${tail}`);
+      },
+    );
     if (arm.tool === 'prom') scraper = scrapeEvery(ready.port, arm.intervalMs);
     await sleep(opts.warmupMs);
     const cpu0 = cpuTimeNs(ready.pid);
@@ -119,10 +126,16 @@ export async function runIdle(collector: CollectorHost, opts: IdleOptions): Prom
       `round ${round}/${opts.rounds}: ${opts.arms.length} apps side by side, ${opts.warmupMs / 1000} s start-up + ${opts.windowMs / 1000} s measured`,
     );
     // Started in a different order each round, so no arm always starts first.
+    // An app that fails to start loses its arm this round (said on stderr), not the whole run.
     const results = await Promise.all(
-      shuffled(opts.arms).map((arm) => runArm(arm, round, collector, opts)),
+      shuffled(opts.arms).map((arm) =>
+        runArm(arm, round, collector, opts).catch((err: unknown) => {
+          progress(TAG, `round ${round}: ${arm.id} left out: ${String(err)}`);
+          return undefined;
+        }),
+      ),
     );
-    runs.push(...results);
+    runs.push(...results.filter((r): r is ArmRun => r !== undefined));
   }
   return runs;
 }

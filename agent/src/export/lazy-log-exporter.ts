@@ -1,0 +1,53 @@
+/**
+ * The block events' OTLP log exporter, imported on the first export: most
+ * processes never block past the threshold, and the SDK's log exporters
+ * with `otlp-transformer` are ~0.5 MiB of heap (measured in
+ * benchmarks/README.md, "Export path"). Until then nothing is loaded; an
+ * import failure fails that export like a network error would.
+ */
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { OtlpProtocol } from '../options.js';
+
+export interface LogExporterConfig {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly timeoutMillis: number;
+}
+
+export class LazyLogExporter implements LogRecordExporter {
+  private inner: Promise<LogRecordExporter> | undefined;
+
+  constructor(
+    private readonly protocol: OtlpProtocol,
+    private readonly config: LogExporterConfig,
+  ) {}
+
+  private load(): Promise<LogRecordExporter> {
+    this.inner ??= (
+      this.protocol === 'http/json'
+        ? import('@opentelemetry/exporter-logs-otlp-http')
+        : import('@opentelemetry/exporter-logs-otlp-proto')
+    ).then(({ OTLPLogExporter }) => new OTLPLogExporter(this.config));
+    return this.inner;
+  }
+
+  export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    this.load().then(
+      (inner) => inner.export(logs, resultCallback),
+      (err: unknown) =>
+        resultCallback({
+          code: ExportResultCode.FAILED,
+          error: err instanceof Error ? err : new Error(String(err)),
+        }),
+    );
+  }
+
+  async forceFlush(): Promise<void> {
+    if (this.inner) await (await this.inner).forceFlush?.();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.inner) await (await this.inner).shutdown();
+  }
+}
