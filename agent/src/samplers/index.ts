@@ -1,6 +1,7 @@
 /**
- * Every sampler the agent runs, in one list. Adding a signal = writing one
- * file with a SamplerFactory and adding it here.
+ * Every sampler the agent runs, the blocked-loop watchdog among them, in one
+ * list. Adding a signal = writing one file with a SamplerFactory and adding
+ * it here. Order does not matter: the loop monitor beats before any of them.
  */
 import type { SamplerFactory } from '../sampler.js';
 import { activeResources } from './resources.js';
@@ -9,6 +10,7 @@ import { eventLoopUtilization } from './eventloop-utilization.js';
 import { gc } from './gc.js';
 import { heap } from './heap.js';
 import { threadPool } from './threadpool.js';
+import { watchdog } from '../watchdog/watchdog.js';
 
 export const SAMPLERS: readonly SamplerFactory[] = [
   eventLoopDelay,
@@ -17,4 +19,5 @@ export const SAMPLERS: readonly SamplerFactory[] = [
   activeResources,
   gc,
   heap,
+  watchdog,
 ];

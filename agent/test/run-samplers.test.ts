@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataPointType } from '@opentelemetry/sdk-metrics';
-import { registerLoopscopeMetrics } from '../src/metrics.js';
+import { registerLoopscopeMetrics } from '../src/run-samplers.js';
 import { METRICS } from '../src/names.js';
 import { memoryMetrics } from './helpers/memory.js';
 
@@ -49,7 +49,7 @@ test('stop() ends sampling: no new histogram samples, no more observations', asy
   const mem = memoryMetrics(t);
   const handle = registerLoopscopeMetrics(mem.meter, { eventLoopResolutionMs: 10 });
   await sleep(100);
-  handle.stop();
+  await handle.stop();
   const before = await mem.collect();
   const count = (ms: typeof before) => {
     const m = ms.find((x) => x.descriptor.name === METRICS.eventloopDelay.name);
@@ -68,7 +68,7 @@ test('stop() ends sampling: no new histogram samples, no more observations', asy
 test('bad options register nothing and never throw', async (t) => {
   const mem = memoryMetrics(t);
   const handle = registerLoopscopeMetrics(mem.meter, { eventLoopResolutionMs: -1 });
-  handle.stop();
+  await handle.stop();
   const collected = await mem.collect();
   assert.deepEqual(
     collected.filter((m) => m.dataPoints.length > 0),
