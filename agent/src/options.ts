@@ -61,6 +61,7 @@ export interface ResolvedSamplerOptions {
   readonly threadPoolProbeIntervalMs: number;
   readonly blockThresholdMs: number;
   readonly blockMaxCapturesPerMinute: number;
+  readonly blockRequestContext: boolean;
 }
 
 export interface ResolvedOptions extends ResolvedSamplerOptions {
@@ -92,6 +93,7 @@ export const ENV = {
   threadPoolProbeIntervalMs: ['LOOPSCOPE_THREADPOOL_PROBE_INTERVAL_MS'],
   blockThresholdMs: [BLOCK_ENV.blockThresholdMs],
   blockMaxCapturesPerMinute: [BLOCK_ENV.blockMaxCapturesPerMinute],
+  blockRequestContext: [BLOCK_ENV.blockRequestContext],
   handleSignals: ['LOOPSCOPE_HANDLE_SIGNALS'],
   disabled: ['OTEL_SDK_DISABLED'],
   serviceName: ['OTEL_SERVICE_NAME'],
@@ -120,6 +122,7 @@ const OPTION_KEYS: readonly (keyof AgentOptions)[] = [
   'threadPoolProbeIntervalMs',
   'blockThresholdMs',
   'blockMaxCapturesPerMinute',
+  'blockRequestContext',
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -183,6 +186,7 @@ export function resolveSamplerOptions(
     ),
     blockThresholdMs: block.thresholdMs,
     blockMaxCapturesPerMinute: block.maxCapturesPerMinute,
+    blockRequestContext: block.requestContext,
   };
 }
 

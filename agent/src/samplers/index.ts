@@ -4,6 +4,7 @@
  * it here. Order does not matter: the loop monitor beats before any of them.
  */
 import type { SamplerFactory } from '../sampler.js';
+import { cpuPressure } from './cpu-pressure.js';
 import { activeResources } from './resources.js';
 import { eventLoopDelay } from './eventloop-delay.js';
 import { eventLoopUtilization } from './eventloop-utilization.js';
@@ -19,5 +20,6 @@ export const SAMPLERS: readonly SamplerFactory[] = [
   activeResources,
   gc,
   heap,
+  cpuPressure,
   watchdog,
 ];

@@ -3,23 +3,34 @@
  * they come from, and their normalizer. Code options win over environment
  * variables; a bad value throws a ConfigError naming the variable or option.
  */
-import { ConfigError, parseMs } from '../parse.js';
+import { ConfigError, parseBoolean, parseMs } from '../parse.js';
 
 export interface BlockOptions {
   /** A stall at least this long is counted and its stack captured; 0 turns the watchdog off (`LOOPSCOPE_BLOCK_THRESHOLD_MS`, default 100). */
   blockThresholdMs?: number;
   /** Stack captures allowed per minute; 0 measures stalls without taking stacks (`LOOPSCOPE_BLOCK_MAX_CAPTURES_PER_MIN`, default 10). */
   blockMaxCapturesPerMinute?: number;
+  /** Record which HTTP request each stall hit through AsyncLocalStorage (`LOOPSCOPE_BLOCK_REQUEST_CONTEXT`; default true on Node 24+, false before). */
+  blockRequestContext?: boolean;
 }
 
 export interface ResolvedBlockOptions {
   readonly thresholdMs: number;
   readonly maxCapturesPerMinute: number;
+  readonly requestContext: boolean;
 }
+
+/**
+ * Request context is on by default where AsyncLocalStorage rides
+ * AsyncContextFrame (Node 24+) and its cost was measured negligible; before,
+ * it installs async_hooks (agent/README.md, "Which request").
+ */
+export const REQUEST_CONTEXT_DEFAULT = Number(process.versions.node.split('.')[0]) >= 24;
 
 export const BLOCK_DEFAULTS: ResolvedBlockOptions = {
   thresholdMs: 100,
   maxCapturesPerMinute: 10,
+  requestContext: REQUEST_CONTEXT_DEFAULT,
 };
 
 const MIN_THRESHOLD_MS = 10;
@@ -27,6 +38,7 @@ const MIN_THRESHOLD_MS = 10;
 export const BLOCK_ENV = {
   blockThresholdMs: 'LOOPSCOPE_BLOCK_THRESHOLD_MS',
   blockMaxCapturesPerMinute: 'LOOPSCOPE_BLOCK_MAX_CAPTURES_PER_MIN',
+  blockRequestContext: 'LOOPSCOPE_BLOCK_REQUEST_CONTEXT',
 } as const satisfies Record<keyof BlockOptions, string>;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -71,6 +83,7 @@ export function resolveBlockOptions(
 ): ResolvedBlockOptions {
   const threshold = pick('blockThresholdMs', code, env);
   const captures = pick('blockMaxCapturesPerMinute', code, env);
+  const context = pick('blockRequestContext', code, env);
   return {
     thresholdMs: threshold
       ? parseThreshold(threshold[0], threshold[1])
@@ -78,5 +91,6 @@ export function resolveBlockOptions(
     maxCapturesPerMinute: captures
       ? parseCount(captures[0], captures[1], 600)
       : BLOCK_DEFAULTS.maxCapturesPerMinute,
+    requestContext: context ? parseBoolean(context[0], context[1]) : BLOCK_DEFAULTS.requestContext,
   };
 }

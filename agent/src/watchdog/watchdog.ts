@@ -17,13 +17,24 @@ import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread } from 'node:worker_threads';
 import { HEARTBEAT, type LoopTick } from '../loop/loop-monitor.js';
 import { describeError, log } from '../log.js';
-import { DELAY_BUCKETS_SECONDS, METRICS, SCOPE_NAME } from '../names.js';
+import {
+  ATTR,
+  BLOCK_CAUSES,
+  DELAY_BUCKETS_SECONDS,
+  METRICS,
+  SCOPE_NAME,
+  type BlockCause,
+} from '../names.js';
 import type { Sampler, SamplerContext, SamplerFactory } from '../sampler.js';
 import { VERSION } from '../version.js';
+import { anatomyOf, type Anatomy } from './anatomy.js';
 import { installCaptureFunction, stackBelow, type Frame } from './capture.js';
 import { blockRecord } from './event.js';
 import { sourceMapped } from './frames.js';
+import { IntervalClocks, type IntervalDeltas } from './interval-clocks.js';
 import { I32, I64, SHARED_BYTES, type NoStacksMessage, type WatchdogWorkerData } from './layout.js';
+import { trackRequests, type RequestContext } from './requests.js';
+import { activeSpan, type SpanInfo } from './trace-context.js';
 
 export interface Summary {
   readonly last: number;
@@ -72,6 +83,10 @@ export const NOOP_WATCHDOG: Watchdog = { stop: () => Promise.resolve(), stats: N
 export interface WatchdogSampler extends Sampler {
   stats(): WatchdogStats;
 }
+
+const CAUSE_ATTRS = Object.fromEntries(
+  BLOCK_CAUSES.map((cause) => [cause, { [ATTR.blockCause]: cause }]),
+) as Record<BlockCause, { [ATTR.blockCause]: BlockCause }>;
 
 /** One watchdog per process: the capture function and the inspector session are process-wide. */
 const RUNNING = Symbol.for('@loopscope/agent.watchdog');
@@ -124,7 +139,22 @@ interface Captured {
   readonly frames: Frame[];
   readonly pauseMs: number;
   readonly delayMs: number;
+  readonly requestsInFlight: number;
+  readonly request: RequestContext | undefined;
+  readonly span: SpanInfo | undefined;
 }
+
+/** A stall whose anatomy waits for its GC entries (delivered after it, by PerformanceObserver). */
+interface EndedStall {
+  readonly now: number;
+  readonly durationMs: number;
+  readonly activeMs: number;
+  readonly deltas: IntervalDeltas;
+  readonly captured: Captured | undefined;
+}
+
+/** Stalls waiting for the next heartbeat; more can only pile up if ticks stop, so few are kept. */
+const MAX_ENDED = 8;
 
 function start(ctx: SamplerContext): WatchdogSampler {
   const thresholdMs = ctx.options.blockThresholdMs;
@@ -144,25 +174,36 @@ function start(ctx: SamplerContext): WatchdogSampler {
   const delay = summary();
   let stopped = false;
   let pending: Captured | undefined;
+  const clocks = new IntervalClocks();
+  const requests = trackRequests(ctx.options.blockRequestContext);
+  const blockTime = ctx.counter(METRICS.eventloopBlockTime);
+  for (const cause of BLOCK_CAUSES) blockTime.add(0, CAUSE_ATTRS[cause]);
+  let ended: EndedStall[] = [];
 
   // Runs inside the stall, from an interrupt: see capture.ts.
   function captureHere(): void {
     try {
       const start = process.hrtime.bigint();
       const frames = stackBelow(captureHere);
+      const request = requests.current();
+      const span = activeSpan();
       const end = process.hrtime.bigint();
       pending = {
         seq: loop.seq(),
         frames,
         pauseMs: Number(end - start) / 1e6,
         delayMs: Number(start - Atomics.load(i64, I64.requestNs)) / 1e6,
+        requestsInFlight: requests.inFlight(),
+        request,
+        span,
       };
     } catch {
       // A stack we cannot read is a stall without a stack; the app must not notice.
     }
   }
 
-  function send(captured: Captured, durationMs: number, now: number): void {
+  function send(captured: Captured, stall: EndedStall, anatomy: Anatomy | undefined): void {
+    const { durationMs, now } = stall;
     const record = blockRecord({
       startEpochMs: performance.timeOrigin + now - durationMs,
       durationMs,
@@ -170,6 +211,10 @@ function start(ctx: SamplerContext): WatchdogSampler {
       pauseMs: captured.pauseMs,
       delayMs: captured.delayMs,
       frames: captured.frames.map(sourceMapped),
+      anatomy,
+      requestsInFlight: captured.requestsInFlight,
+      request: captured.request,
+      span: captured.span,
     });
     logger.emit(record);
     counts.captures++;
@@ -177,17 +222,49 @@ function start(ctx: SamplerContext): WatchdogSampler {
     add(delay, captured.delayMs);
   }
 
+  /** The anatomy of a stall that ended at least one heartbeat ago, counted by cause and sent. */
+  function finish(stall: EndedStall): void {
+    const anatomy = anatomyOf({
+      wallMs: stall.durationMs,
+      activeMs: stall.activeMs,
+      ...stall.deltas,
+      gcMs: ctx.gcPauses.within(stall.now - stall.durationMs, stall.now),
+    });
+    if (anatomy) {
+      for (const cause of BLOCK_CAUSES) {
+        const ms = anatomy.byCause[cause];
+        if (ms > 0) blockTime.add(ms / 1000, CAUSE_ATTRS[cause]);
+      }
+    }
+    if (stall.captured) send(stall.captured, stall, anatomy);
+  }
+
+  function finishEnded(): void {
+    const done = ended;
+    ended = [];
+    for (const stall of done) finish(stall);
+  }
+
   /** Each tick of the loop monitor, after its heartbeat. */
-  function beat({ now, stallMs, seq }: LoopTick): void {
+  function beat({ now, stallMs, activeMs, seq }: LoopTick): void {
     if (stopped) return;
     const captured = pending;
     pending = undefined;
+    const deltas = clocks.read();
+    finishEnded();
     if (stallMs < thresholdMs) return;
     counts.stalls++;
     blocks.add(1);
     durations.record(stallMs / 1000);
-    // Taken during this interval: the stall that just ended is the one it shows.
-    if (captured?.seq === seq) send(captured, stallMs, now);
+    if (ended.length >= MAX_ENDED) return;
+    ended.push({
+      now,
+      durationMs: stallMs,
+      activeMs,
+      deltas,
+      // Taken during this interval: the stall that just ended is the one it shows.
+      captured: captured?.seq === seq ? captured : undefined,
+    });
   }
 
   const noStacks = (reason: string): void =>
@@ -242,7 +319,10 @@ function start(ctx: SamplerContext): WatchdogSampler {
     },
     async stop() {
       if (stopped) return;
+      finishEnded();
       stopped = true;
+      clocks.close();
+      requests.stop();
       process.off('exit', onExit);
       uninstall();
       delete (globalThis as { [RUNNING]?: true })[RUNNING];
