@@ -166,8 +166,7 @@ export const METRICS = {
     name: 'loopscope.cgroup.cpu.limit',
     unit: '{cpu}',
     kind: 'gauge',
-    description:
-      "CPU limit of the process's cgroup: quota / period (Linux, when a quota is set).",
+    description: "CPU limit of the process's cgroup: quota / period (Linux, when a quota is set).",
   }),
   threadpoolSize: def({
     name: 'loopscope.threadpool.size',

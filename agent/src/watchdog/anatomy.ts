@@ -60,7 +60,8 @@ export function anatomyOf(input: AnatomyInput): Anatomy | undefined {
   // Shares of the wall time: when the measured CPU exceeds the stall (sampling error), scale down.
   const total = cpuMs + cpuWaitMs + offCpuMs;
   const byCause = { ...parts };
-  if (total > wallMs) for (const k of Object.keys(byCause) as BlockCause[]) byCause[k] *= wallMs / total;
+  if (total > wallMs)
+    for (const k of Object.keys(byCause) as BlockCause[]) byCause[k] *= wallMs / total;
   let cause: BlockCause = 'code';
   for (const k of Object.keys(parts) as BlockCause[]) if (parts[k] > parts[cause]) cause = k;
   return { cpuMs, gcMs, cpuWaitMs, throttledMs, offCpuMs, cause, byCause };
