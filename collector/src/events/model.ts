@@ -4,6 +4,7 @@
  * named BLOCK_EVENT.name, see @loopscope/agent/names).
  */
 import type { Sender } from '../otlp/model.js';
+import type { StallContext } from './anatomy.js';
 
 export interface BlockFrame {
   readonly function: string;
@@ -14,7 +15,8 @@ export interface BlockFrame {
   readonly column: number;
 }
 
-export interface BlockEvent {
+/** Anatomy and request context are optional (StallContext): older agents send none. */
+export interface BlockEvent extends StallContext {
   /** When the stall began, ms since the epoch (agent clock). */
   readonly timeMs: number;
   readonly durationMs: number;
