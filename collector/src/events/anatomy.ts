@@ -62,6 +62,8 @@ function str(attrs: Readonly<Record<string, AttrValue>>, key: string): string | 
 /** A trace or span id: bytes (protobuf) or hex (OTLP/JSON); all zeros or absent = none. */
 function id(raw: unknown, bytes: number, what: string): string | undefined {
   let hex: string | undefined;
+  // protobufjs gives an absent bytes field its default, an empty array.
+  if (Array.isArray(raw) && raw.length === 0) return undefined;
   if (raw instanceof Uint8Array) {
     if (raw.length === 0) return undefined;
     if (raw.length !== bytes) reject(`${what} must be ${bytes} bytes`);
