@@ -30,6 +30,27 @@ export function parseSchedstat(text: string): ThreadClocks | undefined {
   return { cpuMs: cpu! / 1e6, waitMs: wait! / 1e6 };
 }
 
+/** parseSchedstat on the raw bytes, without making a string: this runs on every heartbeat. */
+export function parseSchedstatBytes(buffer: Buffer, length: number): ThreadClocks | undefined {
+  let field = 0;
+  let cpu = 0;
+  let wait = 0;
+  let digits = 0;
+  for (let i = 0; i < length && field < 2; i++) {
+    const c = buffer[i]!;
+    if (c >= 48 && c <= 57) {
+      if (field === 0) cpu = cpu * 10 + (c - 48);
+      else wait = wait * 10 + (c - 48);
+      digits++;
+    } else if (digits > 0) {
+      field++;
+      digits = 0;
+    }
+  }
+  if (field < 1 || (field === 1 && digits === 0)) return undefined;
+  return { cpuMs: cpu / 1e6, waitMs: wait / 1e6 };
+}
+
 function schedstat(path: string): ThreadClock | undefined {
   let fd: number;
   try {
@@ -42,7 +63,7 @@ function schedstat(path: string): ThreadClock | undefined {
     if (fd < 0) return undefined;
     try {
       const n = readSync(fd, buffer, 0, buffer.length, 0);
-      return parseSchedstat(buffer.toString('latin1', 0, n));
+      return parseSchedstatBytes(buffer, n);
     } catch {
       return undefined;
     }

@@ -179,6 +179,8 @@ function start(ctx: SamplerContext): WatchdogSampler {
   const blockTime = ctx.counter(METRICS.eventloopBlockTime);
   for (const cause of BLOCK_CAUSES) blockTime.add(0, CAUSE_ATTRS[cause]);
   let ended: EndedStall[] = [];
+  /** The tick the clocks were last read on (see tick()). */
+  let clocksReadAt: number | undefined;
 
   // Runs inside the stall, from an interrupt: see capture.ts.
   function captureHere(): void {
@@ -251,6 +253,7 @@ function start(ctx: SamplerContext): WatchdogSampler {
     const captured = pending;
     pending = undefined;
     const deltas = clocks.read();
+    clocksReadAt = now;
     finishEnded();
     if (stallMs < thresholdMs) return;
     counts.stalls++;
@@ -311,7 +314,13 @@ function start(ctx: SamplerContext): WatchdogSampler {
     name: 'watchdog',
     observes: [],
     loop: beat,
-    tick() {
+    tick(now) {
+      // The loop monitor publishes no sample on its first tick: take the clocks' baseline there,
+      // so that the first interval it publishes has deltas over exactly that interval.
+      if (clocksReadAt !== now && !stopped) {
+        clocks.read();
+        clocksReadAt = now;
+      }
       if (!launch || stopped) return;
       const once = launch;
       launch = undefined;

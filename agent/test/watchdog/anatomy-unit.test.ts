@@ -6,7 +6,7 @@ import {
   parseMountinfo,
   parseProcCgroup,
 } from '../../src/loop/cgroup-cpu.js';
-import { parseSchedstat } from '../../src/loop/thread-clock.js';
+import { parseSchedstat, parseSchedstatBytes } from '../../src/loop/thread-clock.js';
 import { anatomyOf } from '../../src/watchdog/anatomy.js';
 
 const base = { activeMs: 300, throttledMs: undefined, gcMs: 0 };
@@ -50,6 +50,9 @@ test('parsers: schedstat, cpu.stat v1 and v2, limits, /proc/self/cgroup, mountin
     waitMs: 638.274259,
   });
   assert.equal(parseSchedstat('garbage'), undefined);
+  const bytes = Buffer.from('211807901 638274259 96\n');
+  assert.deepEqual(parseSchedstatBytes(bytes, bytes.length), parseSchedstat(bytes.toString()));
+  assert.equal(parseSchedstatBytes(Buffer.from('x'), 1), undefined);
   assert.deepEqual(parseCpuStat('nr_periods 51\nnr_throttled 50\nthrottled_time 3500000000\n'), {
     periods: 51,
     throttledPeriods: 50,

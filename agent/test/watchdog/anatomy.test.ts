@@ -25,6 +25,7 @@ const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 function checkSums(t: TestContext, result: AnatomyResult): Shares[] {
   const shares = result.events.map(sharesOf);
   for (const s of shares) {
+    assert.ok(s.cause !== undefined, `every captured stall has its anatomy: ${JSON.stringify(s)}`);
     t.diagnostic(describeShares(s));
     const sum = s.cpu + s.cpuWait + s.offCpu;
     assert.ok(Math.abs(sum - s.duration) <= 0.1 * s.duration, `adds up: ${describeShares(s)}`);
