@@ -48,6 +48,7 @@ if (tool === 'loopscope') {
     threadPoolProbeIntervalMs: 1000,
     blockThresholdMs: 0,
     blockMaxCapturesPerMinute: 0,
+    blockRequestContext: false,
   };
   const ctx = createSamplerContext(meter, options);
   const samplers = SAMPLERS.flatMap((factory) => {
