@@ -1,5 +1,9 @@
 export { startAgent, type AgentHandle } from './start.js';
-export { registerLoopscopeMetrics, type LoopscopeMetrics } from './metrics.js';
+export {
+  registerLoopscopeMetrics,
+  createSamplerContext,
+  type LoopscopeMetrics,
+} from './run-samplers.js';
 export type { AgentOptions, SamplerOptions, OtlpProtocol } from './options.js';
 export type { AgentComponent } from './component.js';
 export type { Sampler, SamplerContext, SamplerFactory, Observe } from './sampler.js';
@@ -9,11 +13,8 @@ export {
   type LoopscopeMetricExporterConfig,
 } from './export/otlp-metric-exporter.js';
 export { OtlpMetricsProtobufSerializer } from './export/otlp-metrics-protobuf.js';
-export {
-  startWatchdog,
-  type Watchdog,
-  type WatchdogStats,
-  type TickSource,
-} from './watchdog/watchdog.js';
+export { startWatchdog } from './watchdog/start-watchdog.js';
+export type { Watchdog, WatchdogStats } from './watchdog/watchdog.js';
+export type { LoopTick } from './loop/loop-monitor.js';
 export type { BlockOptions } from './watchdog/options.js';
 export * from './names.js';

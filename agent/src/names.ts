@@ -27,7 +27,17 @@ export const ATTR = {
   gcType: 'v8js.gc.type',
   heapSpace: 'v8js.heap.space.name',
   threadName: 'loopscope.thread.name',
+  blockCause: 'loopscope.block.cause',
 } as const;
+
+/**
+ * What a stall's time went to (loopscope.block.cause): `code` the main
+ * thread on a CPU running JavaScript (CPU minus GC), `gc` V8's GC pauses,
+ * `cpu_starved` runnable but waiting for a CPU (run-queue wait, CFS
+ * throttling included), `syscall` off the CPU, blocked in the kernel.
+ */
+export const BLOCK_CAUSES = ['code', 'gc', 'cpu_starved', 'syscall'] as const;
+export type BlockCause = (typeof BLOCK_CAUSES)[number];
 
 export const METRICS = {
   eventloopDelay: def({
@@ -116,6 +126,48 @@ export const METRICS = {
     unit: 's',
     kind: 'histogram',
     description: 'Full duration of each event-loop stall longer than the block threshold.',
+  }),
+  eventloopBlockTime: def({
+    name: 'loopscope.eventloop.block.time',
+    unit: 's',
+    kind: 'counter',
+    description:
+      'Time of event-loop stalls longer than the block threshold, split by what it went to (code, gc, cpu_starved, syscall); every stall, captured or not.',
+    attributes: [ATTR.blockCause],
+  }),
+  mainthreadCpuWait: def({
+    name: 'loopscope.mainthread.cpu_wait.time',
+    unit: 's',
+    kind: 'counter',
+    description:
+      'Time the main thread was runnable but waiting for a CPU (run-queue wait, CFS throttling included; Linux schedstat).',
+  }),
+  cgroupCpuThrottledTime: def({
+    name: 'loopscope.cgroup.cpu.throttled.time',
+    unit: 's',
+    kind: 'counter',
+    description:
+      "Time the process's cgroup was throttled by its CPU quota (cpu.stat throttled_usec or throttled_time; Linux, when a quota is set).",
+  }),
+  cgroupCpuThrottledPeriods: def({
+    name: 'loopscope.cgroup.cpu.throttled.periods',
+    unit: '{period}',
+    kind: 'counter',
+    description:
+      "CFS periods in which the process's cgroup was throttled (cpu.stat nr_throttled; Linux, when a quota is set).",
+  }),
+  cgroupCpuPeriods: def({
+    name: 'loopscope.cgroup.cpu.periods',
+    unit: '{period}',
+    kind: 'counter',
+    description:
+      "CFS periods in which the process's cgroup ran (cpu.stat nr_periods; Linux, when a quota is set).",
+  }),
+  cgroupCpuLimit: def({
+    name: 'loopscope.cgroup.cpu.limit',
+    unit: '{cpu}',
+    kind: 'gauge',
+    description: "CPU limit of the process's cgroup: quota / period (Linux, when a quota is set).",
   }),
   threadpoolSize: def({
     name: 'loopscope.threadpool.size',
@@ -253,5 +305,27 @@ export const BLOCK_EVENT = {
     file: 'code.file.path',
     line: 'code.line.number',
     column: 'code.column.number',
+    /** Stall anatomy, ms (see agent/README.md "Stall anatomy"): cpu + cpu_wait + off_cpu = duration. */
+    cpuMs: 'loopscope.block.cpu_ms',
+    /** GC pauses inside the stall (part of cpu_ms). */
+    gcMs: 'loopscope.block.gc_ms',
+    /** Runnable, waiting for a CPU. */
+    cpuWaitMs: 'loopscope.block.cpu_wait_ms',
+    /** The part of cpu_wait_ms the cgroup's CPU quota explains. */
+    throttledMs: 'loopscope.block.throttled_ms',
+    /** Off the CPU: blocked in the kernel (sync I/O, child processes, Atomics.wait, page faults). */
+    offCpuMs: 'loopscope.block.off_cpu_ms',
+    /** The dominant of BLOCK_CAUSES. */
+    cause: 'loopscope.block.cause',
+    /** HTTP requests in flight (started, not finished) while the loop was stalled. */
+    requestsInFlight: 'loopscope.block.requests_in_flight',
+    /** Name of the OpenTelemetry span active in the blocked code. */
+    spanName: 'loopscope.block.span_name',
+    /** Route of the request being served (semantic convention). */
+    route: 'http.route',
+    /** Method of the request being served (semantic convention). */
+    method: 'http.request.method',
+    /** Path of the request being served, without the query string (semantic convention). */
+    path: 'url.path',
   },
 } as const;

@@ -39,6 +39,8 @@ export interface BlockOptions {
   blockThresholdMs?: number;
   /** Stack captures allowed per minute; 0 measures stalls without taking stacks (`LOOPSCOPE_BLOCK_MAX_CAPTURES_PER_MIN`, default 10). */
   blockMaxCapturesPerMinute?: number;
+  /** Record which HTTP request each stall hit through AsyncLocalStorage (`LOOPSCOPE_BLOCK_REQUEST_CONTEXT`; default true on Node 24+, false before). */
+  blockRequestContext?: boolean;
 }
 
 /** Options of the samplers, shared by `startAgent` and `registerLoopscopeMetrics`. */
@@ -131,6 +133,13 @@ function parseThreshold(raw: unknown, source: string): number {
 }
 
 const DEFAULT_ENDPOINT = 'http://localhost:4318';
+
+/**
+ * Request context is on by default where AsyncLocalStorage rides
+ * AsyncContextFrame (Node 24+); before, it installs async_hooks
+ * (agent/README.md, "Which request").
+ */
+export const REQUEST_CONTEXT_DEFAULT = Number(process.versions.node.split('.')[0]) >= 24;
 
 export const SETTINGS = {
   serviceName: row({
@@ -288,6 +297,14 @@ export const SETTINGS = {
     help: 'stack captures per rolling minute, so a pathological app is not slowed further; `0` counts and measures stalls without stacks',
     parse: (raw, source) => parseCount(raw, source, 600),
   }),
+  blockRequestContext: row({
+    option: true,
+    env: ['LOOPSCOPE_BLOCK_REQUEST_CONTEXT'],
+    default: REQUEST_CONTEXT_DEFAULT,
+    defaultText: '(`true` on Node 24+, else `false`)',
+    help: 'record the HTTP request (method, route or path) each stall hit, through `diagnostics_channel` and `AsyncLocalStorage`',
+    parse: parseBoolean,
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -302,6 +319,7 @@ export const SAMPLER_KEYS = [
   'threadPoolProbeIntervalMs',
   'blockThresholdMs',
   'blockMaxCapturesPerMinute',
+  'blockRequestContext',
 ] as const satisfies readonly SettingKey[];
 
 export type ResolvedSamplerOptions = Pick<SettingValues, (typeof SAMPLER_KEYS)[number]>;

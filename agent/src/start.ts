@@ -8,7 +8,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import type { AgentComponent } from './component.js';
 import { createMetricExporter } from './export/exporter.js';
 import { describeError, log } from './log.js';
-import { registerLoopscopeMetrics, type LoopscopeMetrics } from './metrics.js';
+import { registerLoopscopeMetrics, type LoopscopeMetrics } from './run-samplers.js';
 import { SCOPE_NAME } from './names.js';
 import {
   isDisabled,

@@ -3,6 +3,7 @@
 // and one stall's stack next to the loop-delay chart (the latest, or the one
 // nearest to where the chart was clicked).
 
+import { anatomyBar, requestLine } from './anatomy.js';
 import * as api from './api.js';
 import { count, ms } from './format.js';
 import { esc } from './html.js';
@@ -82,6 +83,7 @@ export class BlocksPanel {
           ? `<p class="stall-head"><span class="sev bad">${ms(stall.durationMs / 1000)}</span>
                <span class="muted">at ${esc(new Date(stall.timeMs).toLocaleTimeString())}</span>
                ${this.replica ? `<span class="muted replica">received by ${esc(this.replica)}</span>` : ''}</p>
+             ${anatomyBar(stall)}${requestLine(stall)}
              ${frameList(stall.frames ?? [])}`
           : '<p class="muted">No stall captured yet.</p>'
       }`;

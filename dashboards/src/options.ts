@@ -113,6 +113,18 @@ export const OPTIONS = {
     default: '5m',
     help: 'for: of the heap alert',
   }),
+  cpuStarved: spec({
+    flag: 'cpu-starved',
+    kind: 'ratio',
+    default: 0.02,
+    help: 'per-instance stall time caused by CPU starvation or throttling, seconds per second over 5m (0..1), that warns',
+  }),
+  cpuStarvedFor: spec({
+    flag: 'cpu-starved-for',
+    kind: 'duration',
+    default: '10m',
+    help: 'for: of the CPU-starvation alert',
+  }),
   senderStale: spec({
     flag: 'sender-stale',
     kind: 'seconds',

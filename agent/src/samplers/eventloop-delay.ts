@@ -1,18 +1,16 @@
 /**
- * nodejs.eventloop.delay: one sample per tick of the shared timer, from the
- * StallEstimator, recorded into the aggregatable histogram as it arrives and
- * into a per-collection window that feeds the semantic-convention gauges
- * (min/max/mean/stddev/p50/p90/p99), reset at every collection.
+ * nodejs.eventloop.delay: one sample per tick of the shared timer, the
+ * loop monitor's stall sample, recorded into the aggregatable histogram as
+ * it arrives and into a per-collection window that feeds the
+ * semantic-convention gauges (min/max/mean/stddev/p50/p90/p99), reset at
+ * every collection.
  */
 import { DELAY_BUCKETS_SECONDS, METRICS } from '../names.js';
 import type { SamplerFactory } from '../sampler.js';
-import { readLoop } from './loop-reading.js';
 import { SampleWindow } from './sample-window.js';
-import { StallEstimator } from './stall-estimator.js';
 
 export const eventLoopDelay: SamplerFactory = (ctx) => {
   const histogram = ctx.histogram(METRICS.eventloopDelay, DELAY_BUCKETS_SECONDS);
-  const estimator = new StallEstimator(ctx.options.eventLoopResolutionMs);
   const window = new SampleWindow();
   return {
     name: 'eventloop-delay',
@@ -25,13 +23,9 @@ export const eventLoopDelay: SamplerFactory = (ctx) => {
       METRICS.eventloopDelayP90,
       METRICS.eventloopDelayP99,
     ],
-    tick(now) {
-      const reading = readLoop(now);
-      if (!reading) return;
-      const ms = estimator.sample(reading);
-      if (ms === undefined) return;
-      histogram.record(ms / 1000);
-      window.record(ms / 1000);
+    loop({ stallMs }) {
+      histogram.record(stallMs / 1000);
+      window.record(stallMs / 1000);
     },
     collect(observe) {
       const stats = window.stats();

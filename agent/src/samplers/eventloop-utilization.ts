@@ -7,7 +7,7 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { ATTR, METRICS } from '../names.js';
 import type { SamplerFactory } from '../sampler.js';
-import { readUvMetrics } from './loop-reading.js';
+import { readUvMetrics } from '../loop/loop-reading.js';
 
 const ACTIVE = { [ATTR.eventloopState]: 'active' };
 const IDLE = { [ATTR.eventloopState]: 'idle' };

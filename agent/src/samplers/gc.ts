@@ -1,7 +1,8 @@
 /**
  * v8js.gc.duration, one histogram sample per GC. PerformanceObserver
  * delivers GC entries in batches; every entry of every batch is recorded
- * (reading only the first entry of a batch loses 38-96% of GCs).
+ * (reading only the first entry of a batch loses 38-96% of GCs), and kept
+ * in the context's GcPauses for the watchdog's stall anatomy.
  */
 import { constants, PerformanceObserver, type PerformanceObserverEntryList } from 'node:perf_hooks';
 import { ATTR, GC_BUCKETS_SECONDS, METRICS } from '../names.js';
@@ -26,6 +27,7 @@ export const gc: SamplerFactory = (ctx) => {
     asSelfTime((list: PerformanceObserverEntryList) => {
       for (const entry of list.getEntries()) {
         const kind = (entry as { detail?: { kind?: number } | null }).detail?.kind;
+        ctx.gcPauses.add(entry.startTime, entry.duration);
         histogram.record(entry.duration / 1000, ATTRS[kind ?? -1] ?? { [ATTR.gcType]: 'unknown' });
       }
     }),

@@ -1,15 +1,15 @@
 /**
- * What the main thread and the watchdog thread share: one SharedArrayBuffer
- * and the settings the thread starts with. Int32 slots are the ones
+ * What the main thread and the watchdog thread share: the loop monitor's
+ * heartbeat (loop/loop-monitor.ts), one SharedArrayBuffer of the watchdog's
+ * own, and the settings the thread starts with. Int32 slots are the ones
  * Atomics.wait can sleep on; BigInt64 slots hold process.hrtime.bigint()
  * readings, which both threads take from the same monotonic clock.
  */
+import type { HEARTBEAT } from '../loop/loop-monitor.js';
 
 /** Int32 slot indexes. */
 export const I32 = {
-  /** Heartbeats so far; the main thread increments it after writing `beatNs`. */
-  seq: 0,
-  /** The main thread sets 1 to stop the watchdog thread (and notifies `seq`). */
+  /** The main thread sets 1 to stop the watchdog thread (and notifies the heartbeat's `seq`). */
   stop: 1,
   /** 1 while the watchdog thread has an inspector session open. */
   capturing: 2,
@@ -19,8 +19,6 @@ export const I32 = {
 
 /** BigInt64 slot indexes (8-byte units, after the Int32 slots). */
 export const I64 = {
-  /** hrtime (ns) of the last heartbeat. */
-  beatNs: 2,
   /** hrtime (ns) at which the watchdog asked the main thread for its stack. */
   requestNs: 3,
 } as const;
@@ -28,6 +26,9 @@ export const I64 = {
 export const SHARED_BYTES = 32;
 
 export interface WatchdogWorkerData {
+  /** The loop monitor's heartbeat and its slots. */
+  readonly heartbeat: SharedArrayBuffer;
+  readonly beat: typeof HEARTBEAT;
   readonly shared: SharedArrayBuffer;
   readonly i32: typeof I32;
   readonly i64: typeof I64;

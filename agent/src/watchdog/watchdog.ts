@@ -1,12 +1,12 @@
 /**
- * The blocked-loop watchdog, main-thread side.
+ * The blocked-loop watchdog, main-thread side: an entry of the sampler
+ * registry like any other, built through the same SamplerContext.
  *
- * Every heartbeat (the agent's shared tick when it is at most the threshold,
- * else an unref'd timer at the threshold) stores the time into shared
- * memory, so the watchdog thread can see a stall while it lasts, and
- * measures the interval since the previous heartbeat with the agent's
- * StallEstimator (timer lateness and the loop's active time), so a stall's
- * full length is known as soon as it ends. Stalls at least the threshold
+ * The loop monitor's heartbeat (written first on every tick of the shared
+ * timer, which beats at least once per threshold) lets the watchdog thread
+ * see a stall while it lasts; the monitor's stall sample for each tick
+ * (StallEstimator: timer lateness and the loop's active time) gives a
+ * stall's full length as soon as it ends. Stalls at least the threshold
  * long are counted (loopscope.eventloop.blocks) and their durations
  * recorded (loopscope.eventloop.block.duration). When the watchdog thread
  * captured the stack during the stall, the stall is also sent as a log
@@ -15,24 +15,26 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread } from 'node:worker_threads';
-import type { Meter } from '@opentelemetry/api';
-import { logs, type LoggerProvider } from '@opentelemetry/api-logs';
+import { HEARTBEAT, type LoopTick } from '../loop/loop-monitor.js';
 import { describeError, log } from '../log.js';
-import { DELAY_BUCKETS_SECONDS, METRICS, SCOPE_NAME } from '../names.js';
-import { readLoop } from '../samplers/loop-reading.js';
-import { StallEstimator } from '../samplers/stall-estimator.js';
+import {
+  ATTR,
+  BLOCK_CAUSES,
+  DELAY_BUCKETS_SECONDS,
+  METRICS,
+  SCOPE_NAME,
+  type BlockCause,
+} from '../names.js';
+import type { Sampler, SamplerContext, SamplerFactory } from '../sampler.js';
 import { VERSION } from '../version.js';
+import { anatomyOf, type Anatomy } from './anatomy.js';
 import { installCaptureFunction, stackBelow, type Frame } from './capture.js';
 import { blockRecord } from './event.js';
 import { sourceMapped } from './frames.js';
+import { IntervalClocks, type IntervalDeltas } from './interval-clocks.js';
 import { I32, I64, SHARED_BYTES, type NoStacksMessage, type WatchdogWorkerData } from './layout.js';
-import { resolveBlockOptions, type BlockOptions, type ResolvedBlockOptions } from './options.js';
-
-/** A periodic tick to beat on instead of a timer of our own (the agent's shared Ticker). */
-export interface TickSource {
-  readonly periodMs: number;
-  add(listener: (now: number) => void): void;
-}
+import { trackRequests, type RequestContext } from './requests.js';
+import { activeSpan, type SpanInfo } from './trace-context.js';
 
 export interface Summary {
   readonly last: number;
@@ -67,10 +69,24 @@ function add(to: { last: number; max: number; total: number }, value: number): v
   to.total += value;
 }
 
-const NOOP: Watchdog = {
-  stop: () => Promise.resolve(),
-  stats: () => ({ stalls: 0, captures: 0, rateLimited: 0, pauseMs: summary(), delayMs: summary() }),
-};
+const NO_STATS = (): WatchdogStats => ({
+  stalls: 0,
+  captures: 0,
+  rateLimited: 0,
+  pauseMs: summary(),
+  delayMs: summary(),
+});
+
+export const NOOP_WATCHDOG: Watchdog = { stop: () => Promise.resolve(), stats: NO_STATS };
+
+/** The watchdog as the sampler registry holds it: a Sampler with its stats. */
+export interface WatchdogSampler extends Sampler {
+  stats(): WatchdogStats;
+}
+
+const CAUSE_ATTRS = Object.fromEntries(
+  BLOCK_CAUSES.map((cause) => [cause, { [ATTR.blockCause]: cause }]),
+) as Record<BlockCause, { [ATTR.blockCause]: BlockCause }>;
 
 /** One watchdog per process: the capture function and the inspector session are process-wide. */
 const RUNNING = Symbol.for('@loopscope/agent.watchdog');
@@ -123,56 +139,73 @@ interface Captured {
   readonly frames: Frame[];
   readonly pauseMs: number;
   readonly delayMs: number;
+  readonly requestsInFlight: number;
+  readonly request: RequestContext | undefined;
+  readonly span: SpanInfo | undefined;
 }
 
-function start(
-  options: ResolvedBlockOptions,
-  meter: Meter,
-  loggerProvider: LoggerProvider,
-  tick: TickSource | undefined,
-): Watchdog {
-  const thresholdMs = options.thresholdMs;
+/** A stall whose anatomy waits for its GC entries (delivered after it, by PerformanceObserver). */
+interface EndedStall {
+  readonly now: number;
+  readonly durationMs: number;
+  readonly activeMs: number;
+  readonly deltas: IntervalDeltas;
+  readonly captured: Captured | undefined;
+}
+
+/** Stalls waiting for the next heartbeat; more can only pile up if ticks stop, so few are kept. */
+const MAX_ENDED = 8;
+
+function start(ctx: SamplerContext): WatchdogSampler {
+  const thresholdMs = ctx.options.blockThresholdMs;
+  const maxCapturesPerMinute = ctx.options.blockMaxCapturesPerMinute;
   const shared = new SharedArrayBuffer(SHARED_BYTES);
   const i32 = new Int32Array(shared);
   const i64 = new BigInt64Array(shared);
-  const heartbeatMs = tick && tick.periodMs <= thresholdMs ? tick.periodMs : thresholdMs;
-  const estimator = new StallEstimator(heartbeatMs);
-  const blocks = meter.createCounter(METRICS.eventloopBlocks.name, {
-    unit: METRICS.eventloopBlocks.unit,
-    description: METRICS.eventloopBlocks.description,
-  });
+  const heartbeatMs = ctx.loop.periodMs;
+  const loop = ctx.loop;
+  const blocks = ctx.counter(METRICS.eventloopBlocks);
   // Exported from the start at 0, so the first stall is an increase Prometheus can see.
   blocks.add(0);
-  const durations = meter.createHistogram(METRICS.eventloopBlockDuration.name, {
-    unit: METRICS.eventloopBlockDuration.unit,
-    description: METRICS.eventloopBlockDuration.description,
-    advice: { explicitBucketBoundaries: [...DELAY_BUCKETS_SECONDS] },
-  });
-  const logger = loggerProvider.getLogger(SCOPE_NAME, VERSION);
+  const durations = ctx.histogram(METRICS.eventloopBlockDuration, DELAY_BUCKETS_SECONDS);
+  const logger = ctx.loggerProvider.getLogger(SCOPE_NAME, VERSION);
   const counts = { stalls: 0, captures: 0 };
   const pause = summary();
   const delay = summary();
   let stopped = false;
   let pending: Captured | undefined;
+  const clocks = new IntervalClocks();
+  const requests = trackRequests(ctx.options.blockRequestContext);
+  const blockTime = ctx.counter(METRICS.eventloopBlockTime);
+  for (const cause of BLOCK_CAUSES) blockTime.add(0, CAUSE_ATTRS[cause]);
+  let ended: EndedStall[] = [];
+  /** The tick the clocks were last read on (see tick()). */
+  let clocksReadAt: number | undefined;
 
   // Runs inside the stall, from an interrupt: see capture.ts.
   function captureHere(): void {
     try {
       const start = process.hrtime.bigint();
       const frames = stackBelow(captureHere);
+      const request = requests.current();
+      const span = activeSpan();
       const end = process.hrtime.bigint();
       pending = {
-        seq: Atomics.load(i32, I32.seq),
+        seq: loop.seq(),
         frames,
         pauseMs: Number(end - start) / 1e6,
         delayMs: Number(start - Atomics.load(i64, I64.requestNs)) / 1e6,
+        requestsInFlight: requests.inFlight(),
+        request,
+        span,
       };
     } catch {
       // A stack we cannot read is a stall without a stack; the app must not notice.
     }
   }
 
-  function send(captured: Captured, durationMs: number, now: number): void {
+  function send(captured: Captured, stall: EndedStall, anatomy: Anatomy | undefined): void {
+    const { durationMs, now } = stall;
     const record = blockRecord({
       startEpochMs: performance.timeOrigin + now - durationMs,
       durationMs,
@@ -180,6 +213,10 @@ function start(
       pauseMs: captured.pauseMs,
       delayMs: captured.delayMs,
       frames: captured.frames.map(sourceMapped),
+      anatomy,
+      requestsInFlight: captured.requestsInFlight,
+      request: captured.request,
+      span: captured.span,
     });
     logger.emit(record);
     counts.captures++;
@@ -187,30 +224,50 @@ function start(
     add(delay, captured.delayMs);
   }
 
-  function beat(now: number): void {
-    if (stopped) return;
-    try {
-      if (launch) {
-        const once = launch;
-        launch = undefined;
-        once();
+  /** The anatomy of a stall that ended at least one heartbeat ago, counted by cause and sent. */
+  function finish(stall: EndedStall): void {
+    const anatomy = anatomyOf({
+      wallMs: stall.durationMs,
+      activeMs: stall.activeMs,
+      ...stall.deltas,
+      gcMs: ctx.gcPauses.within(stall.now - stall.durationMs, stall.now),
+    });
+    if (anatomy) {
+      for (const cause of BLOCK_CAUSES) {
+        const ms = anatomy.byCause[cause];
+        if (ms > 0) blockTime.add(ms / 1000, CAUSE_ATTRS[cause]);
       }
-      const seq = Atomics.load(i32, I32.seq);
-      Atomics.store(i64, I64.beatNs, process.hrtime.bigint());
-      Atomics.store(i32, I32.seq, seq + 1);
-      const captured = pending;
-      pending = undefined;
-      const reading = readLoop(now);
-      const durationMs = reading && estimator.sample(reading);
-      if (durationMs === undefined || durationMs < thresholdMs) return;
-      counts.stalls++;
-      blocks.add(1);
-      durations.record(durationMs / 1000);
-      // Taken during this interval: the stall that just ended is the one it shows.
-      if (captured?.seq === seq) send(captured, durationMs, now);
-    } catch (err) {
-      log.once('watchdog.beat', 'warn', `blocked-loop watchdog failed: ${describeError(err)}`);
     }
+    if (stall.captured) send(stall.captured, stall, anatomy);
+  }
+
+  function finishEnded(): void {
+    const done = ended;
+    ended = [];
+    for (const stall of done) finish(stall);
+  }
+
+  /** Each tick of the loop monitor, after its heartbeat. */
+  function beat({ now, stallMs, activeMs, seq }: LoopTick): void {
+    if (stopped) return;
+    const captured = pending;
+    pending = undefined;
+    const deltas = clocks.read();
+    clocksReadAt = now;
+    finishEnded();
+    if (stallMs < thresholdMs) return;
+    counts.stalls++;
+    blocks.add(1);
+    durations.record(stallMs / 1000);
+    if (ended.length >= MAX_ENDED) return;
+    ended.push({
+      now,
+      durationMs: stallMs,
+      activeMs,
+      deltas,
+      // Taken during this interval: the stall that just ended is the one it shows.
+      captured: captured?.seq === seq ? captured : undefined,
+    });
   }
 
   const noStacks = (reason: string): void =>
@@ -237,38 +294,50 @@ function start(
     uninstall = installCaptureFunction(CAPTURE_KEY, captureHere);
     worker = startWorker(
       {
+        heartbeat: loop.heartbeat,
+        beat: HEARTBEAT,
         shared,
         i32: I32,
         i64: I64,
         thresholdMs,
         heartbeatMs,
-        maxCapturesPerMinute: options.maxCapturesPerMinute,
+        maxCapturesPerMinute,
         captureKey: CAPTURE_KEY,
       },
       noStacks,
     );
     if (worker) process.on('exit', onExit);
   };
-  if (options.maxCapturesPerMinute === 0) launch = undefined;
-
-  let timer: NodeJS.Timeout | undefined;
-  if (tick && heartbeatMs === tick.periodMs) tick.add(beat);
-  else {
-    timer = setInterval(() => beat(performance.now()), heartbeatMs);
-    timer.unref();
-  }
+  if (maxCapturesPerMinute === 0) launch = undefined;
 
   return {
+    name: 'watchdog',
+    observes: [],
+    loop: beat,
+    tick(now) {
+      // The loop monitor publishes no sample on its first tick: take the clocks' baseline there,
+      // so that the first interval it publishes has deltas over exactly that interval.
+      if (clocksReadAt !== now && !stopped) {
+        clocks.read();
+        clocksReadAt = now;
+      }
+      if (!launch || stopped) return;
+      const once = launch;
+      launch = undefined;
+      once();
+    },
     async stop() {
       if (stopped) return;
+      finishEnded();
       stopped = true;
-      if (timer) clearInterval(timer);
+      clocks.close();
+      requests.stop();
       process.off('exit', onExit);
       uninstall();
       delete (globalThis as { [RUNNING]?: true })[RUNNING];
       if (!worker) return;
       Atomics.store(i32, I32.stop, 1);
-      Atomics.notify(i32, I32.seq);
+      Atomics.notify(new Int32Array(loop.heartbeat), HEARTBEAT.seq);
       try {
         await worker.terminate();
       } catch {
@@ -285,29 +354,17 @@ function start(
 }
 
 /**
- * Starts the blocked-loop watchdog on `meter` (metrics) and `loggerProvider`
- * (events; the global one, a no-op unless the app registered one, when not
- * given). Invalid options are reported once and leave it off.
+ * The watchdog's registry entry: off (undefined) when the threshold is 0 or
+ * one is already running in this process.
  */
-export function startWatchdog(
-  options: BlockOptions | undefined,
-  meter: Meter,
-  loggerProvider?: LoggerProvider,
-  tick?: TickSource,
-): Watchdog {
+export const watchdog: SamplerFactory = (ctx) => {
+  if (ctx.options.blockThresholdMs === 0) return undefined;
   const global = globalThis as { [RUNNING]?: true };
-  try {
-    const resolved = resolveBlockOptions(options);
-    if (resolved.thresholdMs === 0) return NOOP;
-    if (global[RUNNING]) {
-      log.warn('the blocked-loop watchdog is already running in this process');
-      return NOOP;
-    }
-    const watchdog = start(resolved, meter, loggerProvider ?? logs.getLoggerProvider(), tick);
-    global[RUNNING] = true;
-    return watchdog;
-  } catch (err) {
-    log.error(`${describeError(err)}; the blocked-loop watchdog is off`);
-    return NOOP;
+  if (global[RUNNING]) {
+    log.warn('the blocked-loop watchdog is already running in this process');
+    return undefined;
   }
-}
+  const sampler = start(ctx);
+  global[RUNNING] = true;
+  return sampler;
+};

@@ -22,7 +22,10 @@ const data = threads.workerData as WatchdogWorkerData;
 const port = threads.parentPort;
 const i32 = new Int32Array(data.shared);
 const i64 = new BigInt64Array(data.shared);
-const { seq: SEQ, stop: STOP, capturing: CAPTURING, skipped: SKIPPED } = data.i32;
+const beat32 = new Int32Array(data.heartbeat);
+const beat64 = new BigInt64Array(data.heartbeat);
+const { seq: SEQ, beatNs: BEAT_NS } = data.beat;
+const { stop: STOP, capturing: CAPTURING, skipped: SKIPPED } = data.i32;
 const overdueNs = BigInt(Math.round((data.thresholdMs + data.heartbeatMs) * 1e6));
 const expression = `globalThis[Symbol.for(${JSON.stringify(data.captureKey)})]?.()`;
 const MINUTE_MS = 60_000;
@@ -56,15 +59,15 @@ function watch(): void {
       port?.close();
       return;
     }
-    const seq = Atomics.load(i32, SEQ);
+    const seq = Atomics.load(beat32, SEQ);
     // Armed from the first heartbeat on: before it, the loop has not started (the app is still loading).
     if (seq === 0 || seq === handledSeq) {
-      Atomics.wait(i32, SEQ, seq, data.heartbeatMs);
+      Atomics.wait(beat32, SEQ, seq, data.heartbeatMs);
       continue;
     }
-    const age = process.hrtime.bigint() - Atomics.load(i64, data.i64.beatNs);
+    const age = process.hrtime.bigint() - Atomics.load(beat64, BEAT_NS);
     if (age < overdueNs) {
-      Atomics.wait(i32, SEQ, seq, Math.max(1, Number(overdueNs - age) / 1e6));
+      Atomics.wait(beat32, SEQ, seq, Math.max(1, Number(overdueNs - age) / 1e6));
       continue;
     }
     handledSeq = seq;

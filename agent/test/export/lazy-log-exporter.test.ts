@@ -28,7 +28,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
       },
       {},
     );
-    const provider = createBlockLogsProvider(options, resourceFromAttributes({}), {})!;
+    const provider = createBlockLogsProvider(options, resourceFromAttributes({}))!;
     t.after(() => provider.shutdown());
     provider
       .getLogger('test')

@@ -21,7 +21,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { decodeMetricsRequest } from '@loopscope/collector';
 import { OtlpMetricsProtobufSerializer } from '../../src/export/otlp-metrics-protobuf.js';
-import { registerLoopscopeMetrics } from '../../src/metrics.js';
+import { registerLoopscopeMetrics } from '../../src/run-samplers.js';
 import { SCOPE_NAME } from '../../src/names.js';
 
 /** Every attribute value type the API allows, in the resource and in point attributes. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { registerLoopscopeMetrics } from '../../src/metrics.js';
+import { registerLoopscopeMetrics } from '../../src/run-samplers.js';
 import { DELAY_BUCKETS_SECONDS, METRICS } from '../../src/names.js';
 import { find, histogram, memoryMetrics, value } from '../helpers/memory.js';
 

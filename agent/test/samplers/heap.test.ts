@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
-import { registerLoopscopeMetrics } from '../../src/metrics.js';
+import { registerLoopscopeMetrics } from '../../src/run-samplers.js';
 import { ATTR, METRICS } from '../../src/names.js';
 import { find, memoryMetrics, value } from '../helpers/memory.js';
 

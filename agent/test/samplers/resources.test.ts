@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { stat } from 'node:fs';
-import { registerLoopscopeMetrics } from '../../src/metrics.js';
+import { registerLoopscopeMetrics } from '../../src/run-samplers.js';
 import { ATTR, METRICS } from '../../src/names.js';
 import {
   activeResources,

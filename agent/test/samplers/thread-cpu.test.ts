@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { gzip } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { registerLoopscopeMetrics } from '../../src/metrics.js';
+import { registerLoopscopeMetrics } from '../../src/run-samplers.js';
 import { ATTR, METRICS } from '../../src/names.js';
 import { find, memoryMetrics } from '../helpers/memory.js';
 

@@ -4,7 +4,7 @@ import { waitFor } from '@loopscope/testkit';
 import assert from 'node:assert/strict';
 import { pbkdf2 } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { registerLoopscopeMetrics } from '../../src/metrics.js';
+import { registerLoopscopeMetrics } from '../../src/run-samplers.js';
 import { METRICS } from '../../src/names.js';
 import { threadPoolSize } from '../../src/samplers/threadpool.js';
 import { find, histogram, memoryMetrics, value } from '../helpers/memory.js';

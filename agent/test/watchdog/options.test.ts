@@ -1,22 +1,47 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/parse.js';
-import { BLOCK_DEFAULTS, resolveBlockOptions } from '../../src/watchdog/options.js';
+import {
+  BLOCK_DEFAULTS,
+  REQUEST_CONTEXT_DEFAULT,
+  resolveBlockOptions,
+} from '../../src/watchdog/options.js';
+
+const requestContext = REQUEST_CONTEXT_DEFAULT;
 
 test('defaults: 100 ms threshold, 10 captures per minute', () => {
   assert.deepEqual(resolveBlockOptions({}, {}), BLOCK_DEFAULTS);
-  assert.deepEqual(BLOCK_DEFAULTS, { thresholdMs: 100, maxCapturesPerMinute: 10 });
+  assert.deepEqual(BLOCK_DEFAULTS, { thresholdMs: 100, maxCapturesPerMinute: 10, requestContext });
+  assert.equal(REQUEST_CONTEXT_DEFAULT, Number(process.versions.node.split('.')[0]) >= 24);
 });
 
 test('environment variables, and code options over them', () => {
   const env = { LOOPSCOPE_BLOCK_THRESHOLD_MS: '250', LOOPSCOPE_BLOCK_MAX_CAPTURES_PER_MIN: '3' };
-  assert.deepEqual(resolveBlockOptions({}, env), { thresholdMs: 250, maxCapturesPerMinute: 3 });
+  assert.deepEqual(resolveBlockOptions({}, env), {
+    thresholdMs: 250,
+    maxCapturesPerMinute: 3,
+    requestContext,
+  });
   assert.deepEqual(
     resolveBlockOptions({ blockThresholdMs: 50, blockMaxCapturesPerMinute: 0 }, env),
     {
       thresholdMs: 50,
       maxCapturesPerMinute: 0,
+      requestContext,
     },
+  );
+  assert.equal(
+    resolveBlockOptions({}, { LOOPSCOPE_BLOCK_REQUEST_CONTEXT: 'true' }).requestContext,
+    true,
+  );
+  assert.equal(
+    resolveBlockOptions({ blockRequestContext: false }, { LOOPSCOPE_BLOCK_REQUEST_CONTEXT: '1' })
+      .requestContext,
+    false,
+  );
+  assert.throws(
+    () => resolveBlockOptions({}, { LOOPSCOPE_BLOCK_REQUEST_CONTEXT: 'maybe' }),
+    /LOOPSCOPE_BLOCK_REQUEST_CONTEXT/,
   );
   assert.equal(
     resolveBlockOptions({}, { LOOPSCOPE_BLOCK_THRESHOLD_MS: '0' }).thresholdMs,

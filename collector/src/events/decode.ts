@@ -21,6 +21,7 @@ import {
 } from '../otlp/values.js';
 import { parseJson, parseProtobuf, type OtlpEncoding } from '../otlp/wire.js';
 import { Rejections } from '../rejections.js';
+import { readStallContext } from './anatomy.js';
 import type { BlockEvent, BlockFrame, SenderBlocks } from './model.js';
 import { ExportLogsServiceRequest } from './proto.js';
 
@@ -122,6 +123,7 @@ function readBlockEvent(
     delayMs: number(attrs, A.delayMs, false),
     fingerprint,
     frames: frames(attrs[A.frames]),
+    ...readStallContext(attrs, record),
   };
 }
 

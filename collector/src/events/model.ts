@@ -4,13 +4,15 @@
  * named BLOCK_EVENT.name, see @loopscope/agent/names).
  */
 import type { Sender } from '../otlp/model.js';
+import type { StallContext } from './anatomy.js';
 
 import type { BlockFrame } from '@loopscope/agent/names';
 
 /** One frame, as the agent sends it (declared once, in the agent's names). */
 export type { BlockFrame };
 
-export interface BlockEvent {
+/** Anatomy and request context are optional (StallContext): older agents send none. */
+export interface BlockEvent extends StallContext {
   /** When the stall began, ms since the epoch (agent clock). */
   readonly timeMs: number;
   readonly durationMs: number;

@@ -25,6 +25,8 @@ message LogRecord {
   string severity_text = 3;
   opentelemetry.proto.common.v1.AnyValue body = 5;
   repeated opentelemetry.proto.common.v1.KeyValue attributes = 6;
+  bytes trace_id = 9;
+  bytes span_id = 10;
   string event_name = 12;
 }
 `;

@@ -153,6 +153,23 @@ export function fleetDashboard(o: GenerateOptions): dashboard.Dashboard {
       ),
     )
 
+    .withPanel(
+      timeseriesPanel(
+        'Stall time starved of CPU by instance (top 10)',
+        [
+          {
+            expr: `topk(10, ${sumRate(PROM.eventloopBlockTime, BY_INSTANCE, R, ...F, `${LABEL.blockCause}="cpu_starved"`)})`,
+            legend: WHO,
+          },
+        ],
+        {
+          unit: 'percentunit',
+          description:
+            'Seconds per second of loop stalls caused by waiting for a CPU (crowded node or CFS throttling): instances to give more CPU or move, not code to fix.',
+        },
+      ),
+    )
+
     .withRow(row('Thread pool'))
     .withPanel(
       timeseriesPanel(

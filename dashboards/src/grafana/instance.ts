@@ -114,6 +114,44 @@ export function instanceDashboard(o: GenerateOptions): dashboard.Dashboard {
       ),
     )
     .withPanel(percentilesPanel('Stall duration', PROM.eventloopBlockDuration, F, { unit: 's' }))
+    .withPanel(
+      timeseriesPanel(
+        'Stall time by cause',
+        [
+          {
+            expr: sumRate(PROM.eventloopBlockTime, [LABEL.blockCause], R, ...F),
+            legend: `{{${LABEL.blockCause}}}`,
+          },
+        ],
+        {
+          unit: 'percentunit',
+          stacked: true,
+          description:
+            'Seconds per second the loop was stalled, by what the time went to: code (JavaScript on the CPU), gc, cpu_starved (waiting for a CPU: a crowded node or CFS throttling, fixed by CPU limits or placement, not code), syscall (blocked in the kernel). Linux; see the agent README, "Stall anatomy".',
+        },
+      ),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'CPU pressure',
+        [
+          {
+            expr: sumRate(PROM.mainthreadCpuWait, [], R, ...F),
+            legend: 'main thread waiting for a CPU (s/s)',
+          },
+          {
+            expr: `${sumRate(PROM.cgroupCpuThrottledPeriods, [], R, ...F)} / ${sumRate(PROM.cgroupCpuPeriods, [], R, ...F)}`,
+            legend: 'share of CFS periods throttled',
+          },
+          { expr: `max(${sel(PROM.cgroupCpuLimit, ...F)})`, legend: 'CPU limit (CPUs)' },
+        ],
+        {
+          unit: 'short',
+          description:
+            'Run-queue wait of the main thread, and, when the container has a CPU quota, the share of periods in which it was throttled and the limit. Linux only; absent elsewhere.',
+        },
+      ),
+    )
 
     .withRow(row('Thread pool'))
     .withPanel(

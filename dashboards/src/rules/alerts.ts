@@ -20,6 +20,7 @@ export const ALERT_NAMES = [
   'LoopHeapNearLimit',
   'LoopSenderStale',
   'LoopCollectorDroppingData',
+  'NodeEventLoopCpuStarved',
 ] as const;
 export type AlertName = (typeof ALERT_NAMES)[number];
 
@@ -122,6 +123,14 @@ export function alertingRules(o: GenerateOptions): RuleGroup<AlertingRule> {
         o.collectorDroppingFor,
         `loopscope collector {{ $labels.instance }} is dropping points ({{ $labels.reason }})`,
         `The loopscope collector {{ $labels.instance }} (job {{ $labels.job }}) dropped more than ${o.collectorDropRate} points per second with reason {{ $labels.reason }} over 5 minutes, for ${o.collectorDroppingFor}. Dashboards and alerts built on the dropped series are incomplete.`,
+      ),
+      rule(
+        'NodeEventLoopCpuStarved',
+        'warning',
+        `${r.cpuStarvedByInstance} > ${o.cpuStarved}`,
+        o.cpuStarvedFor,
+        `Event loop stalled waiting for a CPU on ${WHO}`,
+        `The event loop of ${WHO} spent more than ${pct(o.cpuStarved)} of its time in stalls caused by waiting for a CPU (run-queue wait or CFS throttling of its container) over 5 minutes, for ${o.cpuStarvedFor}. The code is not the cause: raise the CPU limit or move the process to a less crowded node.`,
       ),
     ],
   };

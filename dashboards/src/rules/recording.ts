@@ -3,7 +3,7 @@
  * them). Alerts and heavy dashboards read these instead of recomputing
  * bucket quantiles across the fleet on every evaluation.
  */
-import { COLLECTOR, PROM } from '../metrics.js';
+import { COLLECTOR, LABEL, PROM } from '../metrics.js';
 import { quantile, sumRate, utilization } from '../promql.js';
 import type { RecordingRule, RuleGroup } from './types.js';
 
@@ -22,6 +22,7 @@ export const RECORDED = {
   utilizationByInstance: `instance:${PROM.eventloopUtilization}:avg_5m`,
   utilizationByJob: `job:${PROM.eventloopUtilization}:avg_5m`,
   blocksByJob: `job:${base(PROM.eventloopBlocks)}:rate5m`,
+  cpuStarvedByInstance: `instance:${base(PROM.eventloopBlockTime)}:cpu_starved_rate5m`,
   resourcesByInstance: `instance:${PROM.resourceActive}:sum`,
   heapUsedRatioByInstance: `instance:${PROM.heapUsed}:ratio_of_limit`,
   droppedByCollector: `instance:${base(COLLECTOR.droppedPoints)}:rate5m`,
@@ -43,6 +44,10 @@ export function recordingRules(): RuleGroup<RecordingRule> {
       { record: r.utilizationByInstance, expr: utilization(INSTANCE, W) },
       { record: r.utilizationByJob, expr: utilization(JOB, W) },
       { record: r.blocksByJob, expr: sumRate(PROM.eventloopBlocks, JOB, W) },
+      {
+        record: r.cpuStarvedByInstance,
+        expr: sumRate(PROM.eventloopBlockTime, INSTANCE, W, `${LABEL.blockCause}="cpu_starved"`),
+      },
       { record: r.resourcesByInstance, expr: `sum by (job, instance) (${PROM.resourceActive})` },
       {
         record: r.heapUsedRatioByInstance,

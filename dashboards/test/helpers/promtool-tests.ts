@@ -181,6 +181,25 @@ function cases(o: GenerateOptions): Case[] {
       ],
       fires: collectorBad,
     },
+    {
+      // Seconds of starved stall per minute: above the threshold for the bad instance; the
+      // good one stalls as long in its own code, which this alert must not count.
+      alert: 'NodeEventLoopCpuStarved',
+      start: 60,
+      input: [
+        series(
+          PROM.eventloopBlockTime,
+          { ...bad, [LABEL.blockCause]: 'cpu_starved' },
+          ramp(0, (o.cpuStarved + 0.05) * 60),
+        ),
+        series(
+          PROM.eventloopBlockTime,
+          { ...good, [LABEL.blockCause]: 'code' },
+          ramp(0, (o.cpuStarved + 0.05) * 60),
+        ),
+      ],
+      fires: bad,
+    },
   ];
 }
 

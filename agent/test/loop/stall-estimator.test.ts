@@ -4,7 +4,7 @@ import {
   MAX_ITERATIONS_FOR_ACTIVE,
   StallEstimator,
   type LoopReading,
-} from '../../src/samplers/stall-estimator.js';
+} from '../../src/loop/stall-estimator.js';
 
 const T = 100;
 
