@@ -75,7 +75,7 @@ export function parseChoice<T extends string>(
  */
 export function parseKeyValueList(raw: unknown, source: string): Record<string, string> {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const out: Record<string, string> = {};
+    const out = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(raw)) {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
         fail(source, JSON.stringify(raw), `string values (key "${k}" is ${typeof v})`);
@@ -85,7 +85,7 @@ export function parseKeyValueList(raw: unknown, source: string): Record<string, 
     return out;
   }
   if (typeof raw !== 'string') return fail(source, raw, 'key=value pairs separated by commas');
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const part of raw.split(',')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
