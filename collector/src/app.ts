@@ -56,6 +56,7 @@ export function buildApp(
       gate: new IngestGate(config.maxConcurrentExports),
       auth: new TokenSet(config.authTokens),
       maxBodyBytes: config.maxBodyBytes,
+      deadline: { timeoutMs: config.requestTimeoutMs, minBytesPerSecond: config.minBodyRate },
     },
     decodeLimits: { ...DEFAULT_DECODE_LIMITS, maxAttributeLength: config.maxAttributeLength },
   };

@@ -20,6 +20,10 @@ export interface CollectorConfig {
   readonly maxAttributeLength: number;
   /** Ingest requests in flight before 429. */
   readonly maxConcurrentExports: number;
+  /** Time an export's body has to arrive in, extended by what arrives at minBodyRate. */
+  readonly requestTimeoutMs: number;
+  /** Bytes per second that extend requestTimeoutMs (a big body on a slow link is not slowloris). */
+  readonly minBodyRate: number;
   /** Bearer tokens; empty = ingest is open. */
   readonly authTokens: readonly string[];
   /** PEM certificate and key; both or neither. */
@@ -44,6 +48,8 @@ export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
   maxCardinality: 2000,
   maxAttributeLength: 4096,
   maxConcurrentExports: 64,
+  requestTimeoutMs: 10_000,
+  minBodyRate: 64 * 1024,
   authTokens: [],
   tls: undefined,
   historyInstances: DEFAULT_HISTORY.maxInstances,
@@ -92,6 +98,8 @@ export function normalizeConfig(input: Partial<CollectorConfig> = {}): Collector
   positiveInt('maxCardinality', c.maxCardinality);
   positiveInt('maxAttributeLength', c.maxAttributeLength);
   positiveInt('maxConcurrentExports', c.maxConcurrentExports);
+  positiveInt('requestTimeoutMs', c.requestTimeoutMs);
+  positiveInt('minBodyRate', c.minBodyRate);
   positiveInt('shutdownTimeoutMs', c.shutdownTimeoutMs);
   positiveInt('historyInstances', c.historyInstances);
   if (c.rollup !== 'none' && c.rollup !== 'job') {

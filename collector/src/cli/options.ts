@@ -113,6 +113,23 @@ export const OPTIONS: readonly CliOption[] = [
     defaultText: String(d.maxConcurrentExports),
     apply: (raw, draft, what) => (draft.maxConcurrentExports = parseCount(what, raw)),
   },
+  // Issue 15 (collector hardening): limits against hostile senders.
+  {
+    flag: 'request-timeout',
+    env: 'LOOPSCOPE_REQUEST_TIMEOUT',
+    value: '<duration>',
+    help: 'Time an export body has to arrive in, plus 1 s per --min-body-rate bytes received; slower requests get 408 and free their slot.',
+    defaultText: '10s',
+    apply: (raw, draft, what) => (draft.requestTimeoutMs = parseDuration(what, raw)),
+  },
+  {
+    flag: 'min-body-rate',
+    env: 'LOOPSCOPE_MIN_BODY_RATE',
+    value: '<size>',
+    help: 'Bytes per second of body that extend --request-timeout, so a large body on a slow link is not cut off.',
+    defaultText: '64KiB',
+    apply: (raw, draft, what) => (draft.minBodyRate = parseBytes(what, raw)),
+  },
   {
     flag: 'auth-token-file',
     env: 'LOOPSCOPE_AUTH_TOKEN_FILE',

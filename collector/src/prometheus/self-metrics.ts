@@ -18,6 +18,7 @@ export const EXPORT_RESULTS = [
   'malformed',
   'unauthorized',
   'too_large',
+  'timeout',
   'unsupported',
   'overloaded',
   'unavailable',
