@@ -45,6 +45,8 @@ export function buildApp(
     expireAfterMs: config.expireAfterMs,
     maxSeries: config.maxSeries,
     maxCardinality: config.maxCardinality,
+    maxSeriesPerSender: config.maxSeriesPerSender,
+    maxFutureSkewMs: config.maxFutureSkewMs,
     rollup: config.rollup,
     promoteResourceAttributes: config.promoteResourceAttributes,
   });

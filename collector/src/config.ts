@@ -16,6 +16,10 @@ export interface CollectorConfig {
   readonly maxSeries: number;
   /** Distinct attribute sets per metric per sender. */
   readonly maxCardinality: number;
+  /** Series one sender may have (checked before maxSeries). */
+  readonly maxSeriesPerSender: number;
+  /** Points stamped further ahead of the collector's clock are rejected. */
+  readonly maxFutureSkewMs: number;
   /** Longest accepted attribute value (characters). */
   readonly maxAttributeLength: number;
   /** Ingest requests in flight before 429. */
@@ -46,6 +50,8 @@ export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
   maxBodyBytes: 16 * 1024 * 1024,
   maxSeries: 1_000_000,
   maxCardinality: 2000,
+  maxSeriesPerSender: 10_000,
+  maxFutureSkewMs: 5 * 60_000,
   maxAttributeLength: 4096,
   maxConcurrentExports: 64,
   requestTimeoutMs: 10_000,
@@ -96,6 +102,8 @@ export function normalizeConfig(input: Partial<CollectorConfig> = {}): Collector
   positiveInt('maxBodyBytes', c.maxBodyBytes);
   positiveInt('maxSeries', c.maxSeries);
   positiveInt('maxCardinality', c.maxCardinality);
+  positiveInt('maxSeriesPerSender', c.maxSeriesPerSender);
+  positiveInt('maxFutureSkewMs', c.maxFutureSkewMs);
   positiveInt('maxAttributeLength', c.maxAttributeLength);
   positiveInt('maxConcurrentExports', c.maxConcurrentExports);
   positiveInt('requestTimeoutMs', c.requestTimeoutMs);

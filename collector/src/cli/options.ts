@@ -131,6 +131,22 @@ export const OPTIONS: readonly CliOption[] = [
     apply: (raw, draft, what) => (draft.minBodyRate = parseBytes(what, raw)),
   },
   {
+    flag: 'max-series-per-sender',
+    env: 'LOOPSCOPE_MAX_SERIES_PER_SENDER',
+    value: '<count>',
+    help: 'Most series one sender (job, instance) may have, checked before --max-series so one sender cannot fill the store (reason cardinality beyond).',
+    defaultText: String(d.maxSeriesPerSender),
+    apply: (raw, draft, what) => (draft.maxSeriesPerSender = parseCount(what, raw)),
+  },
+  {
+    flag: 'max-future-skew',
+    env: 'LOOPSCOPE_MAX_FUTURE_SKEW',
+    value: '<duration>',
+    help: "Points stamped further ahead of the collector's clock are rejected (reason malformed): they would freeze their series.",
+    defaultText: '5m',
+    apply: (raw, draft, what) => (draft.maxFutureSkewMs = parseDuration(what, raw)),
+  },
+  {
     flag: 'auth-token-file',
     env: 'LOOPSCOPE_AUTH_TOKEN_FILE',
     value: '<path>',

@@ -1,0 +1,43 @@
+// Senders that try to take the store from the others: one filling it with
+// series, one freezing its series with a far-future timestamp.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gauge, num, rm, storeWith, T0, valueOf } from '../helpers/model.js';
+
+const distinct = (n: number, t: number) =>
+  Array.from({ length: n }, (_, i) => num(1, t, 0, { user: `u${i}` }));
+
+test('one sender reaching --max-series-per-sender leaves room for the others', () => {
+  const store = storeWith({ maxSeries: 20, maxSeriesPerSender: 10, maxCardinality: 1000 });
+  const greedy = store.ingest([rm('greedy', [gauge('users', distinct(50, T0))])], T0);
+  assert.equal(greedy.accepted, 10);
+  assert.deepEqual(greedy.rejections.byReason, { cardinality: 40 });
+  assert.match(
+    greedy.rejections.summary(),
+    /this sender already has 10 series \(--max-series-per-sender\)/,
+  );
+  const polite = store.ingest([rm('polite', [gauge('users', distinct(10, T0))])], T0);
+  assert.equal(polite.accepted, 10, polite.rejections.summary());
+  assert.equal(store.seriesCount, 20);
+  // The global cap still holds once every sender is within its own.
+  const third = store.ingest([rm('third', [gauge('users', distinct(1, T0))])], T0);
+  assert.deepEqual(third.rejections.byReason, { cardinality: 1 });
+});
+
+test('a point beyond --max-future-skew is rejected as malformed and does not freeze its series', () => {
+  const store = storeWith({ maxFutureSkewMs: 5 * 60_000 });
+  const now = T0;
+  const future = store.ingest([rm('a', [gauge('temp', [num(100, now + 3_600_000, 0)])])], now);
+  assert.equal(future.accepted, 0);
+  assert.deepEqual(future.rejections.byReason, { malformed: 1 });
+  assert.match(
+    future.rejections.summary(),
+    /metric "temp": 1 point\(s\) stamped more than 300 s ahead of the collector's clock \(--max-future-skew\)/,
+  );
+  // Within the skew is fine (clocks differ a little).
+  const real = store.ingest([rm('a', [gauge('temp', [num(5, now + 60_000, 0)])])], now);
+  assert.equal(real.accepted, 1, real.rejections.summary());
+  const later = store.ingest([rm('a', [gauge('temp', [num(6, now + 70_000, 0)])])], now + 10_000);
+  assert.equal(later.accepted, 1, later.rejections.summary());
+  assert.equal(valueOf(store, 'a', 'temp_ratio'), 6);
+});
