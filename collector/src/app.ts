@@ -16,6 +16,7 @@ import { exposition } from './plugins/exposition.js';
 import { health } from './plugins/health.js';
 import { liveUi } from './ui/plugin.js';
 import { blockEvents } from './events/plugin.js';
+import { readAuthHook } from './api/read-auth.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,6 +80,8 @@ export function buildApp(
   }) as unknown as FastifyInstance;
 
   app.decorate('loopscope', ctx);
+  const readAuth = readAuthHook({ tokens: config.readAuthTokens, metrics: config.readAuthMetrics });
+  if (readAuth) app.addHook('onRequest', readAuth);
   store.onListenerError = (err) => app.log.error({ err }, 'an export listener threw');
   const sweep = setInterval(() => store.expire(Date.now()), sweepIntervalMs(config.expireAfterMs));
   sweep.unref();

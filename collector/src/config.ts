@@ -30,6 +30,10 @@ export interface CollectorConfig {
   readonly minBodyRate: number;
   /** Bearer tokens; empty = ingest is open. */
   readonly authTokens: readonly string[];
+  /** Tokens for the UI, /api/v1/* (and /metrics with readAuthMetrics); empty = read side open. */
+  readonly readAuthTokens: readonly string[];
+  /** Also require a read token on /metrics. */
+  readonly readAuthMetrics: boolean;
   /** PEM certificate and key; both or neither. */
   readonly tls: { readonly cert: string; readonly key: string } | undefined;
   /** Instances the live UI's in-memory history tracks at once. */
@@ -57,6 +61,8 @@ export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
   requestTimeoutMs: 10_000,
   minBodyRate: 64 * 1024,
   authTokens: [],
+  readAuthTokens: [],
+  readAuthMetrics: false,
   tls: undefined,
   historyInstances: DEFAULT_HISTORY.maxInstances,
   rollup: 'none',
@@ -118,6 +124,14 @@ export function normalizeConfig(input: Partial<CollectorConfig> = {}): Collector
   }
   if (c.authTokens.some((t) => t === '' || /\s/.test(t))) {
     throw new ConfigError('auth tokens must be non-empty and contain no whitespace');
+  }
+  if (c.readAuthTokens.some((t) => t === '' || /[\s:]/.test(t))) {
+    throw new ConfigError('read tokens must be non-empty and contain no whitespace or colon');
+  }
+  if (c.readAuthMetrics && c.readAuthTokens.length === 0) {
+    throw new ConfigError(
+      'readAuthMetrics needs read tokens (--read-auth-token-file or LOOPSCOPE_READ_AUTH_TOKENS)',
+    );
   }
   if (c.tls && (!c.tls.cert || !c.tls.key)) {
     throw new ConfigError('TLS needs both a certificate and a key');

@@ -41,6 +41,19 @@ function readText(what: string, path: string): string {
   }
 }
 
+/** A token file's lines, without blanks and `#` comments. */
+function tokenLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+function addReadTokens(draft: Draft, tokens: string[], what: string): void {
+  if (tokens.length === 0) throw new UsageError(`${what}: no token given`);
+  draft.readAuthTokens = [...(draft.readAuthTokens ?? []), ...tokens];
+}
+
 function addTokens(draft: Draft, tokens: string[], what: string): void {
   if (tokens.length === 0) throw new UsageError(`${what}: no token given`);
   draft.tokens = [...(draft.tokens ?? []), ...tokens];
@@ -147,20 +160,30 @@ export const OPTIONS: readonly CliOption[] = [
     apply: (raw, draft, what) => (draft.maxFutureSkewMs = parseDuration(what, raw)),
   },
   {
+    flag: 'read-auth-token-file',
+    env: 'LOOPSCOPE_READ_AUTH_TOKEN_FILE',
+    value: '<path>',
+    help: 'File of read tokens, one per line (# comments); the UI and /api/v1/* then need one (Bearer, or HTTP Basic with the token as password).',
+    defaultText: '(open read side)',
+    apply: (raw, draft, what) =>
+      addReadTokens(draft, tokenLines(readText(what, raw)), `${what} ${JSON.stringify(raw)}`),
+  },
+  {
+    flag: 'read-auth-metrics',
+    env: 'LOOPSCOPE_READ_AUTH_METRICS',
+    value: undefined,
+    help: 'Also require a read token on /metrics (Prometheus then sends it: authorization in the scrape config).',
+    defaultText: 'off',
+    apply: (raw, draft, what) => (draft.readAuthMetrics = parseBoolean(what, raw)),
+  },
+  {
     flag: 'auth-token-file',
     env: 'LOOPSCOPE_AUTH_TOKEN_FILE',
     value: '<path>',
     help: 'File of bearer tokens, one per line (# comments); ingest then needs one of them.',
     defaultText: '(open ingest)',
     apply: (raw, draft, what) =>
-      addTokens(
-        draft,
-        readText(what, raw)
-          .split('\n')
-          .map((l) => l.trim())
-          .filter((l) => l !== '' && !l.startsWith('#')),
-        `${what} ${JSON.stringify(raw)}`,
-      ),
+      addTokens(draft, tokenLines(readText(what, raw)), `${what} ${JSON.stringify(raw)}`),
   },
   {
     flag: 'tls-cert',
@@ -234,6 +257,12 @@ export const ENV_ONLY = [
     env: 'LOOPSCOPE_AUTH_TOKENS',
     help: 'Bearer tokens, comma-separated (no flag: arguments are visible to every user in ps).',
     apply: (raw: string, draft: Draft) => addTokens(draft, parseList(raw), 'LOOPSCOPE_AUTH_TOKENS'),
+  },
+  {
+    env: 'LOOPSCOPE_READ_AUTH_TOKENS',
+    help: 'Read tokens for the UI and /api/v1/*, comma-separated (no flag: arguments are visible in ps).',
+    apply: (raw: string, draft: Draft) =>
+      addReadTokens(draft, parseList(raw), 'LOOPSCOPE_READ_AUTH_TOKENS'),
   },
 ] as const;
 

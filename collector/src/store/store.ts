@@ -56,7 +56,11 @@ export function reservedLabels(options: StoreOptions): Set<string> {
 
 class MetricState {
   readonly series = new Map<string, Series>();
-  constructor(readonly family: Family) {}
+  constructor(
+    readonly family: Family,
+    /** The OTLP name that created it: another name sanitised to the same family collides. */
+    readonly metricName: string,
+  ) {}
 }
 
 export class SenderState implements SenderView {
@@ -208,6 +212,16 @@ export class MetricStore {
   ): void {
     let drops: Partial<Record<DropReason, number>> | undefined;
     let state = sender.metrics.get(family.name);
+    if (state && state.metricName !== metric.name) {
+      // `a.b` and `a_b` both become `a_b`: merging them would let the last write win silently.
+      rejections.add(
+        'type_conflict',
+        metric.points.length,
+        `metric "${metric.name}": its Prometheus name ${family.name} is already used by metric "${state.metricName}" of this sender; rename one of them`,
+      );
+      for (const p of metric.points) (run.dropped ??= new Set()).add(p);
+      return;
+    }
     const temporality = metric.type === 'gauge' ? undefined : metric.temporality;
     const monotonic = metric.type === 'sum' && metric.monotonic;
     // A far-future point would freeze its series: every later real point is older.
@@ -236,7 +250,7 @@ export class MetricStore {
         reason = 'cardinality';
       } else {
         if (!state) {
-          state = new MetricState(family);
+          state = new MetricState(family, metric.name);
           sender.metrics.set(family.name, state);
         }
         s = this.addSeries(sender, state, metric, p.attributes, labels);

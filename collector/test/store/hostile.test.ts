@@ -2,7 +2,7 @@
 // series, one freezing its series with a far-future timestamp.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gauge, num, rm, storeWith, T0, valueOf } from '../helpers/model.js';
+import { counter, gauge, num, rm, storeWith, T0, valueOf } from '../helpers/model.js';
 
 const distinct = (n: number, t: number) =>
   Array.from({ length: n }, (_, i) => num(1, t, 0, { user: `u${i}` }));
@@ -40,4 +40,21 @@ test('a point beyond --max-future-skew is rejected as malformed and does not fre
   const later = store.ingest([rm('a', [gauge('temp', [num(6, now + 70_000, 0)])])], now + 10_000);
   assert.equal(later.accepted, 1, later.rejections.summary());
   assert.equal(valueOf(store, 'a', 'temp_ratio'), 6);
+});
+
+test('two metric names of one sender that sanitise to one family: the second is rejected, not merged', () => {
+  const store = storeWith();
+  const first = store.ingest([rm('a', [counter('x.y', [num(100, T0 + 1)])])], T0);
+  assert.equal(first.accepted, 1);
+  const second = store.ingest([rm('a', [counter('x_y', [num(5, T0 + 2)])])], T0);
+  assert.equal(second.accepted, 0);
+  assert.deepEqual(second.rejections.byReason, { type_conflict: 1 });
+  assert.match(
+    second.rejections.summary(),
+    /metric "x_y": its Prometheus name x_y_total is already used by metric "x\.y" of this sender; rename one of them/,
+  );
+  assert.equal(valueOf(store, 'a', 'x_y_total'), 100, 'the first one keeps its value');
+  // Another sender may use either spelling: its series are its own.
+  const other = store.ingest([rm('b', [counter('x_y', [num(5, T0 + 2)])])], T0);
+  assert.equal(other.accepted, 1, other.rejections.summary());
 });
