@@ -20,6 +20,8 @@ export interface CollectorConfig {
   readonly maxSeriesPerSender: number;
   /** Points stamped further ahead of the collector's clock are rejected. */
   readonly maxFutureSkewMs: number;
+  /** Estimated bytes the block-event store may hold before evicting its oldest instances. */
+  readonly maxBlocksBytes: number;
   /** Longest accepted attribute value (characters). */
   readonly maxAttributeLength: number;
   /** Ingest requests in flight before 429. */
@@ -56,6 +58,7 @@ export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
   maxCardinality: 2000,
   maxSeriesPerSender: 10_000,
   maxFutureSkewMs: 5 * 60_000,
+  maxBlocksBytes: 64 * 1024 * 1024,
   maxAttributeLength: 4096,
   maxConcurrentExports: 64,
   requestTimeoutMs: 10_000,
@@ -110,6 +113,7 @@ export function normalizeConfig(input: Partial<CollectorConfig> = {}): Collector
   positiveInt('maxCardinality', c.maxCardinality);
   positiveInt('maxSeriesPerSender', c.maxSeriesPerSender);
   positiveInt('maxFutureSkewMs', c.maxFutureSkewMs);
+  positiveInt('maxBlocksBytes', c.maxBlocksBytes);
   positiveInt('maxAttributeLength', c.maxAttributeLength);
   positiveInt('maxConcurrentExports', c.maxConcurrentExports);
   positiveInt('requestTimeoutMs', c.requestTimeoutMs);

@@ -160,6 +160,14 @@ export const OPTIONS: readonly CliOption[] = [
     apply: (raw, draft, what) => (draft.maxFutureSkewMs = parseDuration(what, raw)),
   },
   {
+    flag: 'max-blocks-bytes',
+    env: 'LOOPSCOPE_MAX_BLOCKS_BYTES',
+    value: '<size>',
+    help: 'Estimated memory for block events (stacks); beyond it the instances heard from least recently are evicted and counted.',
+    defaultText: '64MiB',
+    apply: (raw, draft, what) => (draft.maxBlocksBytes = parseBytes(what, raw)),
+  },
+  {
     flag: 'read-auth-token-file',
     env: 'LOOPSCOPE_READ_AUTH_TOKEN_FILE',
     value: '<path>',

@@ -30,6 +30,7 @@ export class SelfMetrics {
   private readonly exports: Counter<'result'>;
   private readonly points: Counter;
   private readonly dropped: Counter<'reason'>;
+  private readonly evicted: Counter;
 
   constructor(store: MetricStore) {
     const registers = [this.registry];
@@ -48,6 +49,11 @@ export class SelfMetrics {
       name: COLLECTOR_METRICS.droppedPoints,
       help: 'Data points not stored, by reason. Points of refused requests (unauthorized, too large, unreadable) are not counted: they are never read; see exports_total.',
       labelNames: ['reason'],
+      registers,
+    });
+    this.evicted = new Counter({
+      name: COLLECTOR_METRICS.blocksEvicted,
+      help: 'Instances whose block events were evicted, least recently heard from first, to stay within --max-blocks-bytes or the instance bound.',
       registers,
     });
     for (const reason of DROP_REASONS) this.dropped.inc({ reason }, 0);
@@ -98,6 +104,10 @@ export class SelfMetrics {
 
   accepted(points: number): void {
     if (points > 0) this.points.inc(points);
+  }
+
+  blocksEvicted(instances: number): void {
+    if (instances > 0) this.evicted.inc(instances);
   }
 
   drop(reason: DropReason, points: number): void {
