@@ -2,7 +2,18 @@
 // series, one freezing its series with a far-future timestamp.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { counter, gauge, num, rm, storeWith, T0, valueOf } from '../helpers/model.js';
+import { METRICS } from '@loopscope/agent/names';
+import {
+  counter,
+  gauge,
+  hist,
+  histogram,
+  num,
+  rm,
+  storeWith,
+  T0,
+  valueOf,
+} from '../helpers/model.js';
 
 const distinct = (n: number, t: number) =>
   Array.from({ length: n }, (_, i) => num(1, t, 0, { user: `u${i}` }));
@@ -57,4 +68,31 @@ test('two metric names of one sender that sanitise to one family: the second is 
   // Another sender may use either spelling: its series are its own.
   const other = store.ingest([rm('b', [counter('x_y', [num(5, T0 + 2)])])], T0);
   assert.equal(other.accepted, 1, other.rejections.summary());
+});
+
+test('an agent metric name sent first with another kind is rejected for that sender; agents keep the family', () => {
+  const store = storeWith();
+  const delay = METRICS.eventloopDelay;
+  const squatter = store.ingest(
+    [rm('squatter', [gauge(delay.name, [num(1, T0 + 1, 0)], delay.unit)])],
+    T0,
+  );
+  assert.equal(squatter.accepted, 0);
+  assert.deepEqual(squatter.rejections.byReason, { type_conflict: 1 });
+  assert.match(squatter.rejections.summary(), /reserved for the loopscope agent's histogram/);
+  const agent = store.ingest(
+    [rm('agent', [histogram(delay.name, [hist([1, 2, 3], T0 + 1, T0, [0.01, 0.1])])])],
+    T0,
+  );
+  assert.equal(agent.accepted, 1, agent.rejections.summary());
+  // Another OTLP name that sanitises into the agent's family is refused too.
+  const lookalike = store.ingest(
+    [
+      rm('squatter', [
+        histogram('nodejs_eventloop_delay', [hist([1, 0, 0], T0 + 1, T0, [0.01, 0.1])]),
+      ]),
+    ],
+    T0,
+  );
+  assert.deepEqual(lookalike.rejections.byReason, { type_conflict: 1 });
 });
