@@ -85,7 +85,7 @@ export function parseKeyValueList(
   // Header values are credentials: a message names the keys, never the values.
   const shown = (text: string): string => (secret ? redactKeyValues(text) : text);
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const out: Record<string, string> = {};
+    const out = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(raw)) {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
         fail(
@@ -99,7 +99,7 @@ export function parseKeyValueList(
     return out;
   }
   if (typeof raw !== 'string') return fail(source, raw, 'key=value pairs separated by commas');
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const part of raw.split(',')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');

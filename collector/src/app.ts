@@ -19,6 +19,7 @@ import { health } from './plugins/health.js';
 import { liveUi } from './ui/plugin.js';
 import { blockEvents } from './events/plugin.js';
 import { PromQueryClient } from './query/client.js';
+import { readAuthHook } from './api/read-auth.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,6 +49,8 @@ export function buildApp(
     expireAfterMs: config.expireAfterMs,
     maxSeries: config.maxSeries,
     maxCardinality: config.maxCardinality,
+    maxSeriesPerSender: config.maxSeriesPerSender,
+    maxFutureSkewMs: config.maxFutureSkewMs,
     rollup: config.rollup,
     promoteResourceAttributes: config.promoteResourceAttributes,
   });
@@ -59,6 +62,7 @@ export function buildApp(
       gate: new IngestGate(config.maxConcurrentExports),
       auth: new TokenSet(config.authTokens),
       maxBodyBytes: config.maxBodyBytes,
+      deadline: { timeoutMs: config.requestTimeoutMs, minBytesPerSecond: config.minBodyRate },
     },
     decodeLimits: { ...DEFAULT_DECODE_LIMITS, maxAttributeLength: config.maxAttributeLength },
     replica: config.replicaName || `${hostname()}:${config.port}`,
@@ -90,6 +94,8 @@ export function buildApp(
   }) as unknown as FastifyInstance;
 
   app.decorate('loopscope', ctx);
+  const readAuth = readAuthHook({ tokens: config.readAuthTokens, metrics: config.readAuthMetrics });
+  if (readAuth) app.addHook('onRequest', readAuth);
   store.onListenerError = (err) => app.log.error({ err }, 'an export listener threw');
   const sweep = setInterval(() => store.expire(Date.now()), sweepIntervalMs(config.expireAfterMs));
   sweep.unref();

@@ -16,12 +16,26 @@ export interface CollectorConfig {
   readonly maxSeries: number;
   /** Distinct attribute sets per metric per sender. */
   readonly maxCardinality: number;
+  /** Series one sender may have (checked before maxSeries). */
+  readonly maxSeriesPerSender: number;
+  /** Points stamped further ahead of the collector's clock are rejected. */
+  readonly maxFutureSkewMs: number;
+  /** Estimated bytes the block-event store may hold before evicting its oldest instances. */
+  readonly maxBlocksBytes: number;
   /** Longest accepted attribute value (characters). */
   readonly maxAttributeLength: number;
   /** Ingest requests in flight before 429. */
   readonly maxConcurrentExports: number;
+  /** Time an export's body has to arrive in, extended by what arrives at minBodyRate. */
+  readonly requestTimeoutMs: number;
+  /** Bytes per second that extend requestTimeoutMs (a big body on a slow link is not slowloris). */
+  readonly minBodyRate: number;
   /** Bearer tokens; empty = ingest is open. */
   readonly authTokens: readonly string[];
+  /** Tokens for the UI, /api/v1/* (and /metrics with readAuthMetrics); empty = read side open. */
+  readonly readAuthTokens: readonly string[];
+  /** Also require a read token on /metrics. */
+  readonly readAuthMetrics: boolean;
   /** PEM certificate and key; both or neither. */
   readonly tls: { readonly cert: string; readonly key: string } | undefined;
   /** Instances the live UI's in-memory history tracks at once. */
@@ -46,9 +60,16 @@ export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
   maxBodyBytes: 16 * 1024 * 1024,
   maxSeries: 1_000_000,
   maxCardinality: 2000,
+  maxSeriesPerSender: 10_000,
+  maxFutureSkewMs: 5 * 60_000,
+  maxBlocksBytes: 64 * 1024 * 1024,
   maxAttributeLength: 4096,
   maxConcurrentExports: 64,
+  requestTimeoutMs: 10_000,
+  minBodyRate: 64 * 1024,
   authTokens: [],
+  readAuthTokens: [],
+  readAuthMetrics: false,
   tls: undefined,
   historyInstances: DEFAULT_HISTORY.maxInstances,
   rollup: 'none',
@@ -96,8 +117,13 @@ export function normalizeConfig(input: Partial<CollectorConfig> = {}): Collector
   positiveInt('maxBodyBytes', c.maxBodyBytes);
   positiveInt('maxSeries', c.maxSeries);
   positiveInt('maxCardinality', c.maxCardinality);
+  positiveInt('maxSeriesPerSender', c.maxSeriesPerSender);
+  positiveInt('maxFutureSkewMs', c.maxFutureSkewMs);
+  positiveInt('maxBlocksBytes', c.maxBlocksBytes);
   positiveInt('maxAttributeLength', c.maxAttributeLength);
   positiveInt('maxConcurrentExports', c.maxConcurrentExports);
+  positiveInt('requestTimeoutMs', c.requestTimeoutMs);
+  positiveInt('minBodyRate', c.minBodyRate);
   positiveInt('shutdownTimeoutMs', c.shutdownTimeoutMs);
   positiveInt('historyInstances', c.historyInstances);
   if (c.rollup !== 'none' && c.rollup !== 'job') {
@@ -119,6 +145,14 @@ export function normalizeConfig(input: Partial<CollectorConfig> = {}): Collector
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ConfigError(`queryUrl must be an http(s) URL, got ${url.protocol}`);
     }
+  }
+  if (c.readAuthTokens.some((t) => t === '' || /[\s:]/.test(t))) {
+    throw new ConfigError('read tokens must be non-empty and contain no whitespace or colon');
+  }
+  if (c.readAuthMetrics && c.readAuthTokens.length === 0) {
+    throw new ConfigError(
+      'readAuthMetrics needs read tokens (--read-auth-token-file or LOOPSCOPE_READ_AUTH_TOKENS)',
+    );
   }
   if (c.tls && (!c.tls.cert || !c.tls.key)) {
     throw new ConfigError('TLS needs both a certificate and a key');

@@ -9,6 +9,7 @@ export const COLLECTOR_METRICS = {
   series: 'loopscope_collector_series',
   senders: 'loopscope_collector_senders',
   expiredSeries: 'loopscope_collector_expired_series_total',
+  blocksEvicted: 'loopscope_collector_block_instances_evicted_total',
   senderLastSeen: 'loopscope_sender_last_seen_timestamp_seconds',
   targetInfo: 'target_info',
 } as const;

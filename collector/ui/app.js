@@ -20,12 +20,21 @@ let current;
 let timer;
 let generation = 0;
 
+/** A hash part as text; a malformed escape (`%E0%A4%A`) is shown as typed rather than thrown. */
+function decodePart(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function route() {
   const m = location.hash.match(/^#\/instance\/([^/]*)\/(.*)$/);
   current?.destroy();
   if (m) {
-    const job = decodeURIComponent(m[1]);
-    const instance = decodeURIComponent(m[2]);
+    const job = decodePart(m[1]);
+    const instance = decodePart(m[2]);
     crumbs.innerHTML = `<span>/</span><a href="#/">fleet</a><span>/</span><span>${esc(job)}</span><span>/</span><a class="here inst" href="${esc(instanceHref(job, instance))}">${esc(instance)}</a>`;
     current = new InstanceView(view, job, instance, api.config.series);
   } else {

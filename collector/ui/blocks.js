@@ -23,13 +23,18 @@ const where = (f) => {
   };
 };
 
+/** What an empty stack means: the agent caught the stall in native code, or after JavaScript resumed. */
+const NO_STACK = 'no JavaScript stack (native or already finished)';
+
 const frameList = (frames) =>
-  `<ol class="frames">${frames
-    .map((f) => {
-      const w = where(f);
-      return `<li><span class="fn">${esc(w.name)}</span> <span class="muted" title="${esc(w.file)}">${esc(w.at)}</span></li>`;
-    })
-    .join('')}</ol>`;
+  frames.length === 0
+    ? `<p class="muted no-stack">${NO_STACK}</p>`
+    : `<ol class="frames">${frames
+        .map((f) => {
+          const w = where(f);
+          return `<li><span class="fn">${esc(w.name)}</span> <span class="muted" title="${esc(w.file)}">${esc(w.at)}</span></li>`;
+        })
+        .join('')}</ol>`;
 
 export class BlocksPanel {
   /** @param {HTMLElement} topEl heaviest stacks; @param {HTMLElement} stallEl the stall beside the loop-delay chart */
@@ -102,7 +107,7 @@ function replicaNote(body) {
 
 function stack(s) {
   const frames = s.frames ?? [];
-  const top = frames[0] ? where(frames[0]) : { name: '(no frames)', at: '' };
+  const top = frames[0] ? where(frames[0]) : { name: NO_STACK, at: '' };
   return `
     <li><details>
       <summary>

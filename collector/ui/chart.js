@@ -107,7 +107,9 @@ export class Chart {
       font: '11px system-ui, sans-serif',
     };
     const series = this.names.map((name, i) => {
-      const colour = css(NAMED[name] ?? PALETTE[i % PALETTE.length]);
+      const colour = css(
+        (Object.hasOwn(NAMED, name) ? NAMED[name] : undefined) ?? PALETTE[i % PALETTE.length],
+      );
       return {
         label: name,
         stroke: colour,

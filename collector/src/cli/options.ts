@@ -57,6 +57,19 @@ function parseHttpUrl(what: string, raw: string): string {
   return text;
 }
 
+/** A token file's lines, without blanks and `#` comments. */
+function tokenLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+function addReadTokens(draft: Draft, tokens: string[], what: string): void {
+  if (tokens.length === 0) throw new UsageError(`${what}: no token given`);
+  draft.readAuthTokens = [...(draft.readAuthTokens ?? []), ...tokens];
+}
+
 function addTokens(draft: Draft, tokens: string[], what: string): void {
   if (tokens.length === 0) throw new UsageError(`${what}: no token given`);
   draft.tokens = [...(draft.tokens ?? []), ...tokens];
@@ -129,6 +142,64 @@ export const OPTIONS: readonly CliOption[] = [
     defaultText: String(d.maxConcurrentExports),
     apply: (raw, draft, what) => (draft.maxConcurrentExports = parseCount(what, raw)),
   },
+  // Issue 15 (collector hardening): limits against hostile senders.
+  {
+    flag: 'request-timeout',
+    env: 'LOOPSCOPE_REQUEST_TIMEOUT',
+    value: '<duration>',
+    help: 'Time an export body has to arrive in, plus 1 s per --min-body-rate bytes received; slower requests get 408 and free their slot.',
+    defaultText: '10s',
+    apply: (raw, draft, what) => (draft.requestTimeoutMs = parseDuration(what, raw)),
+  },
+  {
+    flag: 'min-body-rate',
+    env: 'LOOPSCOPE_MIN_BODY_RATE',
+    value: '<size>',
+    help: 'Bytes per second of body that extend --request-timeout, so a large body on a slow link is not cut off.',
+    defaultText: '64KiB',
+    apply: (raw, draft, what) => (draft.minBodyRate = parseBytes(what, raw)),
+  },
+  {
+    flag: 'max-series-per-sender',
+    env: 'LOOPSCOPE_MAX_SERIES_PER_SENDER',
+    value: '<count>',
+    help: 'Most series one sender (job, instance) may have, checked before --max-series so one sender cannot fill the store (reason cardinality beyond).',
+    defaultText: String(d.maxSeriesPerSender),
+    apply: (raw, draft, what) => (draft.maxSeriesPerSender = parseCount(what, raw)),
+  },
+  {
+    flag: 'max-future-skew',
+    env: 'LOOPSCOPE_MAX_FUTURE_SKEW',
+    value: '<duration>',
+    help: "Points stamped further ahead of the collector's clock are rejected (reason malformed): they would freeze their series.",
+    defaultText: '5m',
+    apply: (raw, draft, what) => (draft.maxFutureSkewMs = parseDuration(what, raw)),
+  },
+  {
+    flag: 'max-blocks-bytes',
+    env: 'LOOPSCOPE_MAX_BLOCKS_BYTES',
+    value: '<size>',
+    help: 'Estimated memory for block events (stacks); beyond it the instances heard from least recently are evicted and counted.',
+    defaultText: '64MiB',
+    apply: (raw, draft, what) => (draft.maxBlocksBytes = parseBytes(what, raw)),
+  },
+  {
+    flag: 'read-auth-token-file',
+    env: 'LOOPSCOPE_READ_AUTH_TOKEN_FILE',
+    value: '<path>',
+    help: 'File of read tokens, one per line (# comments); the UI and /api/v1/* then need one (Bearer, or HTTP Basic with the token as password).',
+    defaultText: '(open read side)',
+    apply: (raw, draft, what) =>
+      addReadTokens(draft, tokenLines(readText(what, raw)), `${what} ${JSON.stringify(raw)}`),
+  },
+  {
+    flag: 'read-auth-metrics',
+    env: 'LOOPSCOPE_READ_AUTH_METRICS',
+    value: undefined,
+    help: 'Also require a read token on /metrics (Prometheus then sends it: authorization in the scrape config).',
+    defaultText: 'off',
+    apply: (raw, draft, what) => (draft.readAuthMetrics = parseBoolean(what, raw)),
+  },
   {
     flag: 'auth-token-file',
     env: 'LOOPSCOPE_AUTH_TOKEN_FILE',
@@ -136,14 +207,7 @@ export const OPTIONS: readonly CliOption[] = [
     help: 'File of bearer tokens, one per line (# comments); ingest then needs one of them.',
     defaultText: '(open ingest)',
     apply: (raw, draft, what) =>
-      addTokens(
-        draft,
-        readText(what, raw)
-          .split('\n')
-          .map((l) => l.trim())
-          .filter((l) => l !== '' && !l.startsWith('#')),
-        `${what} ${JSON.stringify(raw)}`,
-      ),
+      addTokens(draft, tokenLines(readText(what, raw)), `${what} ${JSON.stringify(raw)}`),
   },
   {
     flag: 'tls-cert',
@@ -234,6 +298,12 @@ export const ENV_ONLY = [
     env: 'LOOPSCOPE_AUTH_TOKENS',
     help: 'Bearer tokens, comma-separated (no flag: arguments are visible to every user in ps).',
     apply: (raw: string, draft: Draft) => addTokens(draft, parseList(raw), 'LOOPSCOPE_AUTH_TOKENS'),
+  },
+  {
+    env: 'LOOPSCOPE_READ_AUTH_TOKENS',
+    help: 'Read tokens for the UI and /api/v1/*, comma-separated (no flag: arguments are visible in ps).',
+    apply: (raw: string, draft: Draft) =>
+      addReadTokens(draft, parseList(raw), 'LOOPSCOPE_READ_AUTH_TOKENS'),
   },
 ] as const;
 

@@ -81,8 +81,10 @@ function frames(raw: AttrValue | undefined): BlockFrame[] {
   } catch {
     reject(`${A.frames} must be an array of frames`);
   }
-  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_FRAMES) {
-    reject(`${A.frames} must be an array of 1 to ${MAX_FRAMES} frames`);
+  // Empty is legitimate: the agent captured the stall after JavaScript had
+  // resumed, or while the loop was inside native code.
+  if (!Array.isArray(list) || list.length > MAX_FRAMES) {
+    reject(`${A.frames} must be an array of at most ${MAX_FRAMES} frames`);
   }
   return list.map((f: unknown, i) => {
     const at = `${A.frames}[${i}]`;

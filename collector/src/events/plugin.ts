@@ -12,7 +12,7 @@ import type { PartialSuccess } from '../ingest/response.js';
 import type { OtlpEncoding } from '../otlp/wire.js';
 import { blocksApi } from './api.js';
 import { decodeLogsExport } from './decode.js';
-import { BlockStore } from './store.js';
+import { BlockStore, DEFAULT_BLOCK_STORE } from './store.js';
 
 /** Decode and store one logs export; throws OtlpDecodeError for an unreadable body. */
 export function acceptLogs(
@@ -23,7 +23,9 @@ export function acceptLogs(
   nowMs = Date.now(),
 ): PartialSuccess {
   const decoded = decodeLogsExport(body, encoding, ctx.decodeLimits);
+  const evicted = store.evictedInstances;
   for (const batch of decoded.batches) store.add(batch.sender, batch.events, nowMs);
+  ctx.selfMetrics.blocksEvicted(store.evictedInstances - evicted);
   const ignored =
     decoded.ignored > 0
       ? `${decoded.ignored} log record(s) that are not loopscope block events were ignored`
@@ -33,7 +35,7 @@ export function acceptLogs(
 }
 
 export function blockEvents(app: FastifyInstance, ctx: CollectorContext): Promise<void> {
-  const store = new BlockStore();
+  const store = new BlockStore({ ...DEFAULT_BLOCK_STORE, maxBytes: ctx.config.maxBlocksBytes });
   // The ingest route replaces its context's parsers and error handler: give it its own.
   void app.register((ingest, _opts, done) => {
     registerOtlpRoute(ingest, ctx.ingest, {

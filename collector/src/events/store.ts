@@ -15,6 +15,12 @@ export interface BlockStoreOptions {
   readonly maxStacks: number;
   readonly maxRecent: number;
   readonly retentionMs: number;
+  /**
+   * Estimated bytes of everything stored (frames dominate: 75 stacks of 64
+   * long frames are ~4 MB per instance); beyond it the instances heard from
+   * least recently are evicted. Default: no byte bound (only the counts).
+   */
+  readonly maxBytes?: number;
 }
 
 export const DEFAULT_BLOCK_STORE: BlockStoreOptions = {
@@ -22,7 +28,19 @@ export const DEFAULT_BLOCK_STORE: BlockStoreOptions = {
   maxStacks: 25,
   maxRecent: 50,
   retentionMs: 60 * 60 * 1000,
+  maxBytes: 64 * 1024 * 1024,
 };
+
+/** Rough heap bytes of one event or stack entry without frames, and of one frame without its strings. */
+const ENTRY_BYTES = 200;
+const FRAME_BYTES = 80;
+
+/** Estimated heap bytes of a frame list (strings are counted at 2 bytes a character: the worst case). */
+export function framesBytes(frames: readonly BlockFrame[]): number {
+  let n = 0;
+  for (const f of frames) n += FRAME_BYTES + 2 * (f.function.length + f.file.length);
+  return n;
+}
 
 /** One blocking stack and how much it stalled the loop. */
 export interface StackStats {
@@ -43,6 +61,8 @@ interface InstanceBlocks {
   readonly job: string;
   readonly instance: string;
   lastSeenMs: number;
+  /** Estimated bytes held (see framesBytes). */
+  bytes: number;
   readonly stacks: Map<string, StackStats>;
   /** Oldest first. */
   readonly recent: StoredEvent[];
@@ -53,11 +73,24 @@ const keyOf = (job: string, instance: string): string => `${job}\u0000${instance
 export class BlockStore {
   /** Insertion order is recency: an instance is moved to the end when it sends. */
   private readonly instances = new Map<string, InstanceBlocks>();
+  private totalBytes = 0;
+  /** Instances evicted to stay within maxInstances or maxBytes, since start. */
+  evictedInstances = 0;
 
   constructor(readonly options: BlockStoreOptions = DEFAULT_BLOCK_STORE) {}
 
   get instanceCount(): number {
     return this.instances.size;
+  }
+
+  /** Estimated bytes held, the figure maxBytes bounds. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  private drop(key: string, entry: InstanceBlocks): void {
+    this.instances.delete(key);
+    this.totalBytes -= entry.bytes;
   }
 
   add(sender: Sender, events: readonly BlockEvent[], nowMs: number): void {
@@ -68,26 +101,40 @@ export class BlockStore {
       lastSeenMs: nowMs,
       stacks: new Map<string, StackStats>(),
       recent: [],
+      bytes: 0,
     };
     this.instances.delete(key);
     this.instances.set(key, entry);
     entry.lastSeenMs = nowMs;
+    const before = entry.bytes;
     for (const event of events) this.record(entry, event);
-    while (this.instances.size > this.options.maxInstances) {
-      const oldest = this.instances.keys().next().value;
+    this.totalBytes += entry.bytes - before;
+    const maxBytes = this.options.maxBytes ?? Infinity;
+    // Oldest first; the instance just heard from is last and goes only if it alone is too big.
+    while (this.instances.size > this.options.maxInstances || this.totalBytes > maxBytes) {
+      const oldest = this.instances.entries().next().value;
       if (oldest === undefined) break;
-      this.instances.delete(oldest);
+      this.drop(oldest[0], oldest[1]);
+      this.evictedInstances++;
     }
   }
 
   private record(entry: InstanceBlocks, event: BlockEvent): void {
     entry.recent.push({ ...event, instance: entry.instance });
-    if (entry.recent.length > this.options.maxRecent) entry.recent.shift();
+    entry.bytes += ENTRY_BYTES + framesBytes(event.frames);
+    if (entry.recent.length > this.options.maxRecent) {
+      const gone = entry.recent.shift()!;
+      entry.bytes -= ENTRY_BYTES + framesBytes(gone.frames);
+    }
     const stack = entry.stacks.get(event.fingerprint);
     if (stack) {
-      if (addStallTotals(stack, stallTotalsOf(event))) stack.frames = event.frames;
+      if (addStallTotals(stack, stallTotalsOf(event))) {
+        entry.bytes += framesBytes(event.frames) - framesBytes(stack.frames);
+        stack.frames = event.frames;
+      }
       return;
     }
+    entry.bytes += ENTRY_BYTES + framesBytes(event.frames);
     entry.stacks.set(event.fingerprint, {
       fingerprint: event.fingerprint,
       count: 1,
@@ -100,14 +147,17 @@ export class BlockStore {
       // Keep the stacks that stalled the loop the longest in total.
       let least: StackStats | undefined;
       for (const s of entry.stacks.values()) if (!least || s.totalMs < least.totalMs) least = s;
-      if (least) entry.stacks.delete(least.fingerprint);
+      if (least) {
+        entry.stacks.delete(least.fingerprint);
+        entry.bytes -= ENTRY_BYTES + framesBytes(least.frames);
+      }
     }
   }
 
   /** Removes instances not heard from within the retention. */
   expire(nowMs: number): void {
     for (const [key, entry] of this.instances) {
-      if (nowMs - entry.lastSeenMs > this.options.retentionMs) this.instances.delete(key);
+      if (nowMs - entry.lastSeenMs > this.options.retentionMs) this.drop(key, entry);
     }
   }
 

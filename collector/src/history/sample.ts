@@ -36,16 +36,38 @@ function lastGauge(metric: DecodedMetric | undefined): number | null {
   return metric.points.at(-1)?.value ?? null;
 }
 
+/**
+ * Attribute values kept per sample; the rest are summed into OTHER. A sender
+ * reporting 2,000 resource types made each sample ~200 KB instead of ~0.4 KB.
+ */
+export const MAX_VALUES_PER_SAMPLE = 20;
+/** Bucket for the values beyond MAX_VALUES_PER_SAMPLE (parenthesised: no real type looks like it). */
+export const OTHER = '(other)';
+
+/**
+ * Sums a gauge by one attribute's value, the largest MAX_VALUES_PER_SAMPLE
+ * values kept. Values are user data: accumulated in a Map and returned as a
+ * null-prototype record, so `constructor` or `__proto__` are ordinary names.
+ */
 function gaugeByAttr(
   metric: DecodedMetric | undefined,
   attr: string,
 ): Record<string, number> | null {
   if (!metric || metric.type === 'histogram') return null;
-  const out: Record<string, number> = {};
+  const sums = new Map<string, number>();
   for (const p of metric.points) {
     const key = String(p.attributes[attr] ?? 'unknown');
-    out[key] = (out[key] ?? 0) + p.value;
+    sums.set(key, (sums.get(key) ?? 0) + p.value);
   }
+  let entries = [...sums];
+  if (entries.length > MAX_VALUES_PER_SAMPLE) {
+    entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const rest = entries.slice(MAX_VALUES_PER_SAMPLE - 1).reduce((a, [, v]) => a + v, 0);
+    entries = entries.slice(0, MAX_VALUES_PER_SAMPLE - 1);
+    entries.push([OTHER, rest]);
+  }
+  const out = Object.create(null) as Record<string, number>;
+  for (const [k, v] of entries) out[k] = v;
   return out;
 }
 

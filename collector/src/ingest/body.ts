@@ -17,10 +17,29 @@ export function tooLarge(maxBytes: number, what: string): IngestError {
   );
 }
 
+/**
+ * How long a body may take: `timeoutMs`, plus one second for every
+ * `minBytesPerSecond` received. A client trickling a byte every few seconds
+ * (slowloris) would otherwise hold an ingest slot forever; a large body on a
+ * slow but honest link keeps earning time.
+ */
+export interface BodyDeadline {
+  readonly timeoutMs: number;
+  readonly minBytesPerSecond: number;
+}
+
+export function timedOut(deadline: BodyDeadline, received: number, elapsedMs: number): IngestError {
+  return new IngestError(
+    'LOOPSCOPE_TIMEOUT',
+    `the body did not arrive in time: ${received} bytes in ${Math.round(elapsedMs)} ms (--request-timeout ${deadline.timeoutMs} ms, plus 1 s per --min-body-rate ${deadline.minBytesPerSecond} bytes)`,
+  );
+}
+
 export function readBody(
   raw: Readable,
   compression: BodyCompression,
   maxBytes: number,
+  deadline?: BodyDeadline,
 ): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -34,7 +53,20 @@ export function readBody(
           ? createInflate()
           : undefined;
 
+    const startedAt = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const allowedMs = (d: BodyDeadline): number =>
+      d.timeoutMs + (received / d.minBytesPerSecond) * 1000;
+    const check = (): void => {
+      if (!deadline || settled) return;
+      const elapsed = performance.now() - startedAt;
+      const left = allowedMs(deadline) - elapsed;
+      if (left <= 0) fail(timedOut(deadline, received, elapsed));
+      else timer = setTimeout(check, left);
+    };
+
     const cleanup = (): void => {
+      clearTimeout(timer);
       raw.off('data', onRaw);
       raw.off('end', onRawEnd);
       raw.off('error', fail);
@@ -78,6 +110,7 @@ export function readBody(
     function finish(): void {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       raw.off('aborted', onAborted);
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     }
@@ -99,6 +132,7 @@ export function readBody(
     raw.on('error', fail);
     raw.on('aborted', onAborted);
     raw.resume();
+    check();
   });
 }
 

@@ -9,6 +9,7 @@ import type { ExportResult } from '../prometheus/self-metrics.js';
 export const INGEST_ERRORS = {
   LOOPSCOPE_MALFORMED: { status: 400, grpc: 3, result: 'malformed' },
   LOOPSCOPE_UNAUTHORIZED: { status: 401, grpc: 16, result: 'unauthorized' },
+  LOOPSCOPE_TIMEOUT: { status: 408, grpc: 4, result: 'timeout' },
   LOOPSCOPE_TOO_LARGE: { status: 413, grpc: 8, result: 'too_large' },
   LOOPSCOPE_UNSUPPORTED_MEDIA_TYPE: { status: 415, grpc: 3, result: 'unsupported' },
   LOOPSCOPE_UNSUPPORTED_ENCODING: { status: 415, grpc: 3, result: 'unsupported' },

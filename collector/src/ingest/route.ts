@@ -15,7 +15,7 @@ import type { IngestGate } from './gate.js';
 import type { TokenSet } from './auth.js';
 import { IngestError, INGEST_ERRORS } from './errors.js';
 import { compressionOf, encodingOf } from './content-type.js';
-import { discardRest, readBody, tooLarge } from './body.js';
+import { discardRest, readBody, tooLarge, type BodyDeadline } from './body.js';
 import { errorResponse, exportResponse, type PartialSuccess } from './response.js';
 
 export interface IngestSettings {
@@ -23,6 +23,8 @@ export interface IngestSettings {
   readonly auth: TokenSet;
   /** Limit on the decompressed body. */
   readonly maxBodyBytes: number;
+  /** How long a body may take to arrive (slowloris); undefined = no limit. */
+  readonly deadline?: BodyDeadline;
 }
 
 export interface OtlpRoute {
@@ -62,6 +64,7 @@ export function registerOtlpRoute(
       payload,
       compressionOf(request.headers['content-encoding']),
       settings.maxBodyBytes,
+      settings.deadline,
     ).then(
       (body) => done(null, body),
       (err: Error) => done(err, undefined),
@@ -79,7 +82,14 @@ export function registerOtlpRoute(
     } catch {
       encoding = undefined;
     }
-    discardRest(request.raw, 4 * settings.maxBodyBytes);
+    if (err.code === 'LOOPSCOPE_TIMEOUT') {
+      // A client that slow gets its answer and loses the connection: reading
+      // the rest of its body would hold the socket for as long as it likes.
+      void reply.header('connection', 'close');
+      reply.raw.once('finish', () => request.raw.socket?.destroy());
+    } else {
+      discardRest(request.raw, 4 * settings.maxBodyBytes);
+    }
     if (err.retryAfterSeconds !== undefined) {
       reply.header('retry-after', String(err.retryAfterSeconds));
     }

@@ -132,7 +132,8 @@ export function readAttributes(
   const items = readArray(list, where);
   // Most points have no attributes: share one frozen empty record.
   if (items.length === 0) return NO_ATTRIBUTES;
-  const out: Record<string, AttrValue> = {};
+  // Keys are user data: a null prototype keeps `__proto__` or `constructor` plain keys.
+  const out = Object.create(null) as Record<string, AttrValue>;
   if (items.length > limits.maxAttributes) {
     throw new PointRejected(
       `${items.length} attributes, more than the limit of ${limits.maxAttributes}`,
@@ -192,7 +193,7 @@ function readPlainValue(v: unknown, depth: number, where: Where): Plain {
   if (has(o, 'kvlistValue')) {
     const list = readObject(o.kvlistValue, () => `${where()}.kvlistValue`);
     const values = readArray(list?.values, () => `${where()}.kvlistValue.values`);
-    const out: { [k: string]: Plain } = {};
+    const out = Object.create(null) as { [k: string]: Plain };
     values.forEach((x, i) => {
       const at = (): string => `${where()}.kvlistValue.values[${i}]`;
       const kv = readObject(x, at);

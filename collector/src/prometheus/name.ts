@@ -60,6 +60,10 @@ export function sanitizeLabel(name: string): string {
   return out;
 }
 
+/** A unit's word, only from the table's own entries (a unit named `constructor` is not one). */
+const wordOf = (table: Record<string, string>, unit: string): string | undefined =>
+  Object.hasOwn(table, unit) ? table[unit] : undefined;
+
 /** The unit's suffix word, or '' when the unit has none (`{request}` annotations, empty). */
 export function unitSuffix(unit: string, type: PromMetricType): string {
   const u = unit.replace(/\{[^}]*\}/g, '').trim();
@@ -68,11 +72,11 @@ export function unitSuffix(unit: string, type: PromMetricType): string {
   const per = u.split('/');
   if (per.length === 2) {
     const [a = '', b = ''] = per;
-    const left = UNIT_WORDS[a] ?? sanitizeLabel(a);
-    const right = PER_UNIT_WORDS[b] ?? UNIT_WORDS[b] ?? sanitizeLabel(b);
+    const left = wordOf(UNIT_WORDS, a) ?? sanitizeLabel(a);
+    const right = wordOf(PER_UNIT_WORDS, b) ?? wordOf(UNIT_WORDS, b) ?? sanitizeLabel(b);
     return a === '' ? `per_${right}` : `${left}_per_${right}`;
   }
-  return UNIT_WORDS[u] ?? sanitizeLabel(u);
+  return wordOf(UNIT_WORDS, u) ?? sanitizeLabel(u);
 }
 
 /**

@@ -1,8 +1,11 @@
 /**
- * The collector's own metrics, with prom-client. Each metric is registered
- * in two registries, one per exposition format, so /metrics can answer in
- * either. Store-derived values (series, senders, liveness) are read at
- * scrape time rather than tracked on every ingest.
+ * The collector's own metrics, with prom-client, in one registry. /metrics
+ * answers in either format per request: prom-client's OpenMetrics registry
+ * renames counters in place (drops `_total` from the shared metric object)
+ * when it renders, which used to break the text format for the rest of the
+ * process's life, so OpenMetrics is rendered from per-request copies instead.
+ * Store-derived values (series, senders, liveness) are read at scrape time
+ * rather than tracked on every ingest.
  */
 import { Counter, Gauge, Registry, type OpenMetricsContentType } from 'prom-client';
 import { COLLECTOR_METRICS, DROP_REASONS, type DropReason } from '../names.js';
@@ -15,6 +18,7 @@ export const EXPORT_RESULTS = [
   'malformed',
   'unauthorized',
   'too_large',
+  'timeout',
   'unsupported',
   'overloaded',
   'unavailable',
@@ -22,15 +26,14 @@ export const EXPORT_RESULTS = [
 export type ExportResult = (typeof EXPORT_RESULTS)[number];
 
 export class SelfMetrics {
-  readonly textRegistry = new Registry();
-  readonly openMetricsRegistry = new Registry<OpenMetricsContentType>();
+  readonly registry = new Registry();
   private readonly exports: Counter<'result'>;
   private readonly points: Counter;
   private readonly dropped: Counter<'reason'>;
+  private readonly evicted: Counter;
 
   constructor(store: MetricStore) {
-    this.openMetricsRegistry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-    const registers = [this.textRegistry, this.openMetricsRegistry] as Registry[];
+    const registers = [this.registry];
     this.exports = new Counter({
       name: COLLECTOR_METRICS.exports,
       help: 'OTLP export requests received, by result (accepted, partial, or why refused).',
@@ -46,6 +49,11 @@ export class SelfMetrics {
       name: COLLECTOR_METRICS.droppedPoints,
       help: 'Data points not stored, by reason. Points of refused requests (unauthorized, too large, unreadable) are not counted: they are never read; see exports_total.',
       labelNames: ['reason'],
+      registers,
+    });
+    this.evicted = new Counter({
+      name: COLLECTOR_METRICS.blocksEvicted,
+      help: 'Instances whose block events were evicted, least recently heard from first, to stay within --max-blocks-bytes or the instance bound.',
       registers,
     });
     for (const reason of DROP_REASONS) this.dropped.inc({ reason }, 0);
@@ -98,11 +106,42 @@ export class SelfMetrics {
     if (points > 0) this.points.inc(points);
   }
 
+  blocksEvicted(instances: number): void {
+    if (instances > 0) this.evicted.inc(instances);
+  }
+
   drop(reason: DropReason, points: number): void {
     if (points > 0) this.dropped.inc({ reason }, points);
   }
 
   render(openMetrics: boolean): Promise<string> {
-    return (openMetrics ? this.openMetricsRegistry : this.textRegistry).metrics();
+    return openMetrics ? renderOpenMetrics(this.registry) : this.registry.metrics();
   }
+}
+
+/**
+ * OpenMetrics from a text registry without touching it: each metric's values
+ * are read once (its collect() runs) and rendered by a throwaway OpenMetrics
+ * registry from a copy whose counter family name has no `_total` (the
+ * renderer adds it back on the samples).
+ */
+type Metric = Counter | Gauge;
+
+async function renderOpenMetrics(source: Registry): Promise<string> {
+  const om = new Registry<OpenMetricsContentType>();
+  om.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  const parts: string[] = [];
+  // The typings call these MetricObjects; at run time they are the metrics themselves.
+  for (const metric of source.getMetricsAsArray() as unknown as Metric[]) {
+    const value = await metric.get();
+    const name = String(value.type) === 'counter' ? value.name.replace(/_total$/, '') : value.name;
+    const copy = { ...value, name };
+    // getMetricsAsString only calls get() on what it is given.
+    parts.push(
+      await (
+        om as unknown as { getMetricsAsString(m: { get(): unknown }): Promise<string> }
+      ).getMetricsAsString({ get: () => copy }),
+    );
+  }
+  return `${parts.join('\n')}\n# EOF\n`;
 }

@@ -5,8 +5,9 @@
  * `_count`, or one of the collector's own metrics).
  */
 import type { DecodedMetric } from '../otlp/model.js';
-import { prometheusName, type PromMetricType } from '../prometheus/name.js';
+import { prometheusName, promNameOf, type PromMetricType } from '../prometheus/name.js';
 import { COLLECTOR_METRICS } from '../names.js';
+import { METRICS } from '@loopscope/agent/names';
 import type { JobSeries, Series } from './series.js';
 
 export class Family {
@@ -53,6 +54,27 @@ const RESERVED = new Set<string>(
   Object.values(COLLECTOR_METRICS).flatMap((n) => [n, n.replace(/_total$/, '')]),
 );
 
+/** The agent's metric names with their kinds and units: reserved, whoever sends first. */
+const AGENT_DECLARED = new Map<string, { readonly type: PromMetricType; readonly unit: string }>(
+  Object.values(METRICS).map((d) => [
+    d.name,
+    {
+      type: d.kind === 'histogram' ? 'histogram' : d.kind === 'counter' ? 'counter' : 'gauge',
+      unit: d.unit,
+    },
+  ]),
+);
+
+/** The Prometheus families of the agent's metrics: another OTLP name may not land in them. */
+const AGENT_FAMILIES = new Map(Object.values(METRICS).map((d) => [promNameOf(d), d.name]));
+
+/** Why a metric may not use an agent-declared name, or undefined when it matches the declaration. */
+function misusesAgentName(m: DecodedMetric, type: PromMetricType): string | undefined {
+  const declared = AGENT_DECLARED.get(m.name);
+  if (!declared || (declared.type === type && declared.unit === m.unit)) return undefined;
+  return `${m.name} is reserved for the loopscope agent's ${declared.type} in ${JSON.stringify(declared.unit)}; this ${type} in ${JSON.stringify(m.unit)} was rejected (rename it)`;
+}
+
 export class FamilyRegistry {
   private readonly byName = new Map<string, Family>();
   /** OTLP metric name -> the families it resolved to, by type and unit (the ingest hot path). */
@@ -67,7 +89,15 @@ export class FamilyRegistry {
     if (entries) {
       for (const e of entries) if (e.type === type && e.unit === m.unit) return e.family;
     }
+    // A sender that exports an agent name first with another kind must not
+    // take the family from every agent: it is refused, they keep it.
+    const misuse = misusesAgentName(m, type);
+    if (misuse) return misuse;
     const name = prometheusName(m.name, m.unit, type);
+    const owner = AGENT_FAMILIES.get(name);
+    if (owner !== undefined && owner !== m.name) {
+      return `${name} is reserved for the loopscope agent's ${owner}; metric ${m.name} would land in it (rename it)`;
+    }
     const samples = sampleNames(name, type);
     if (samples.some((s) => RESERVED.has(s)) || RESERVED.has(name)) {
       return `${name} is the name of one of the collector's own metrics`;

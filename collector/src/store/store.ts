@@ -32,6 +32,10 @@ export interface StoreOptions {
   readonly rollup: 'none' | 'job';
   /** Resource attributes copied onto every series of a sender as labels. */
   readonly promoteResourceAttributes: readonly string[];
+  /** Most series one sender may have, checked before maxSeries (default: no own limit). */
+  readonly maxSeriesPerSender?: number;
+  /** Points stamped further ahead of `now` are rejected as malformed (default: no limit). */
+  readonly maxFutureSkewMs?: number;
 }
 
 export interface IngestResult {
@@ -52,7 +56,11 @@ export function reservedLabels(options: StoreOptions): Set<string> {
 
 class MetricState {
   readonly series = new Map<string, Series>();
-  constructor(readonly family: Family) {}
+  constructor(
+    readonly family: Family,
+    /** The OTLP name that created it: another name sanitised to the same family collides. */
+    readonly metricName: string,
+  ) {}
 }
 
 export class SenderState implements SenderView {
@@ -204,14 +212,37 @@ export class MetricStore {
   ): void {
     let drops: Partial<Record<DropReason, number>> | undefined;
     let state = sender.metrics.get(family.name);
+    if (state && state.metricName !== metric.name) {
+      // `a.b` and `a_b` both become `a_b`: merging them would let the last write win silently.
+      rejections.add(
+        'type_conflict',
+        metric.points.length,
+        `metric "${metric.name}": its Prometheus name ${family.name} is already used by metric "${state.metricName}" of this sender; rename one of them`,
+      );
+      for (const p of metric.points) (run.dropped ??= new Set()).add(p);
+      return;
+    }
     const temporality = metric.type === 'gauge' ? undefined : metric.temporality;
     const monotonic = metric.type === 'sum' && metric.monotonic;
+    // A far-future point would freeze its series: every later real point is older.
+    const latest = now + (this.options.maxFutureSkewMs ?? Infinity);
+    let future = 0;
+    let senderFull = 0;
     for (const p of metric.points) {
+      if (p.timeMs > latest) {
+        future++;
+        (run.dropped ??= new Set()).add(p);
+        continue;
+      }
       const labels = attributeLabels(p.attributes, this.reserved);
       let s = state?.series.get(labels);
       let reason: DropReason | undefined;
       if (s) {
         reason = this.apply(s, metric, p, temporality, monotonic, now);
+      } else if (sender.seriesCount >= (this.options.maxSeriesPerSender ?? Infinity)) {
+        // Checked first: one sender filling the store must not lock the others out.
+        reason = 'cardinality';
+        senderFull++;
       } else if (
         this.series >= this.options.maxSeries ||
         (state && state.series.size >= this.options.maxCardinality)
@@ -219,7 +250,7 @@ export class MetricStore {
         reason = 'cardinality';
       } else {
         if (!state) {
-          state = new MetricState(family);
+          state = new MetricState(family, metric.name);
           sender.metrics.set(family.name, state);
         }
         s = this.addSeries(sender, state, metric, p.attributes, labels);
@@ -233,6 +264,20 @@ export class MetricStore {
       }
       (drops ??= {})[reason] = (drops[reason] ?? 0) + 1;
       (run.dropped ??= new Set()).add(p);
+    }
+    if (future > 0) {
+      rejections.add(
+        'malformed',
+        future,
+        `metric "${metric.name}": ${future} point(s) stamped more than ${(this.options.maxFutureSkewMs ?? 0) / 1000} s ahead of the collector's clock (--max-future-skew)`,
+      );
+    }
+    if (senderFull > 0) {
+      rejections.add(
+        'cardinality',
+        0,
+        `metric "${metric.name}": this sender already has ${sender.seriesCount} series (--max-series-per-sender)`,
+      );
     }
     if (!drops) return;
     if (state && state.series.size === 0) {
@@ -369,7 +414,8 @@ const DROP_TEXT: Record<DropReason, string> = {
   too_large: 'too large',
   out_of_order: 'older than, or overlapping, the stored point (out of order)',
   type_conflict: 'conflict with the stored series type or histogram bounds',
-  cardinality: 'over the series limits (--max-series / --max-cardinality)',
+  cardinality:
+    'over the series limits (--max-series-per-sender / --max-series / --max-cardinality)',
 };
 
 /** The batch without the dropped points (only built when something was dropped). */

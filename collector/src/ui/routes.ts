@@ -1,6 +1,7 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { SERIES } from '../history/series.js';
 import { loadAssets } from './assets.js';
+import { UI_SECURITY_HEADERS } from './headers.js';
 
 /** Optional API routes other parts may add; the page uses each only when it is registered. */
 const FEATURES = { blocks: '/api/v1/blocks' } as const;
@@ -29,6 +30,11 @@ export interface UiOptions {
 export const uiRoutes: FastifyPluginCallback<UiOptions> = (app, opts, done) => {
   const { index, byPath } = loadAssets();
   const template = index.body.toString('utf8');
+  // Encapsulated: only this plugin's routes (the page and its files) get them.
+  app.addHook('onSend', (_request, reply, payload, next) => {
+    void reply.headers(UI_SECURITY_HEADERS);
+    next(null, payload);
+  });
 
   app.get('/', (_req, reply) => {
     // Decided per request so routes registered after this plugin count too,

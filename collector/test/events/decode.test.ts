@@ -36,7 +36,7 @@ for (const encoding of ['protobuf', 'json'] as const) {
         blockEvent({ durationMs: -1 }),
         blockEvent({ fingerprint: 'not hex!' }),
         blockEvent({ frames: 'a string' }),
-        blockEvent({ frames: [] }),
+        blockEvent({ frames: Array.from({ length: 65 }, (_, i) => ({ ...FRAMES[0]!, line: i })) }),
         blockEvent({ frames: [{ function: 'f', file: 'a.js', line: 'x', column: 1 }] }),
         blockEvent(),
       ],
@@ -51,7 +51,7 @@ for (const encoding of ['protobuf', 'json'] as const) {
       'loopscope.block.duration_ms must be a finite number >= 0',
       'loopscope.block.fingerprint must be 1 to 64 lowercase hex digits',
       'loopscope.block.frames must be an array of frames',
-      'loopscope.block.frames must be an array of 1 to 64 frames',
+      'loopscope.block.frames must be an array of at most 64 frames',
       'loopscope.block.frames[0].line must be a whole number >= 0',
     ]) {
       assert.ok(summary.includes(what), `${what} in ${summary}`);
@@ -59,6 +59,16 @@ for (const encoding of ['protobuf', 'json'] as const) {
     assert.match(summary, /resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[2\]/);
   });
 }
+
+test('a block event with no frames (native code, or JavaScript already resumed) is accepted', () => {
+  for (const encoding of ['protobuf', 'json'] as const) {
+    const body = logsExport(RESOURCE, [blockEvent({ frames: [] })], encoding);
+    const out = decodeLogsExport(body, encoding, DEFAULT_DECODE_LIMITS);
+    assert.equal(out.rejections.total, 0, out.rejections.summary());
+    assert.equal(out.accepted, 1);
+    assert.deepEqual(out.batches[0]!.events[0]!.frames, []);
+  }
+});
 
 test('an unreadable body is an OtlpDecodeError saying what failed', () => {
   assert.throws(

@@ -3,6 +3,7 @@
 // stored or refused with OtlpDecodeError / a 4xx, never a crash, and the
 // exposition stays parseable by promtool.
 import { test } from 'node:test';
+import { ATTR, METRICS } from '@loopscope/agent/names';
 import assert from 'node:assert/strict';
 import { decodeMetricsExport } from '../../src/otlp/metrics.js';
 import { OtlpDecodeError } from '../../src/otlp/errors.js';
@@ -68,6 +69,11 @@ const ODD_VALUES = [
   true,
   '18446744073709551616',
   0.5,
+  // Names Object.prototype already has: user data must never become a plain-object key.
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
 ];
 
 /** Replace one value somewhere in the JSON tree with something of another shape. */
@@ -144,4 +150,64 @@ test('fuzz over HTTP: 300 mutated bodies get 200 or 400, never 5xx', async (t) =
   assert.deepEqual([...seen].sort(), [200, 400]);
   const check = await promtoolCheckMetrics(await scrape(c.url));
   assert.ok(!/error while linting|parsing error/.test(check.output), check.output);
+});
+
+/** Names Object.prototype already has, as every kind of user-supplied name. */
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+
+test('fuzz corpus: __proto__, constructor, toString, hasOwnProperty as every kind of name', async (t) => {
+  const c = await startInProcess(t);
+  const kv = (key: string, value: string) => ({ key, value: { stringValue: value } });
+  const body = {
+    resourceMetrics: PROTOTYPE_NAMES.map((n) => ({
+      resource: {
+        attributes: [kv('service.name', n), kv('service.instance.id', n), kv(n, n)],
+      },
+      scopeMetrics: [
+        {
+          metrics: [
+            ...PROTOTYPE_NAMES.map((m) => ({
+              name: m,
+              unit: m,
+              gauge: {
+                dataPoints: [
+                  { timeUnixNano: String(Date.now() * 1e6), asDouble: 1, attributes: [kv(m, n)] },
+                ],
+              },
+            })),
+            {
+              name: METRICS.resourceActive.name,
+              unit: METRICS.resourceActive.unit,
+              gauge: {
+                dataPoints: PROTOTYPE_NAMES.map((type, i) => ({
+                  timeUnixNano: String(Date.now() * 1e6),
+                  asInt: String(i + 1),
+                  attributes: [kv(ATTR.resourceType, type)],
+                })),
+              },
+            },
+          ],
+        },
+      ],
+    })),
+  };
+  const res = await raw(`${c.url}/v1/metrics`, {
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from(JSON.stringify(body)),
+  });
+  assert.equal(res.status, 200, res.body.toString());
+  assert.deepEqual(JSON.parse(res.body.toString()), {}, 'every point accepted');
+  const text = await scrape(c.url);
+  const check = await promtoolCheckMetrics(text);
+  assert.ok(!/error while linting|parsing error/.test(check.output), check.output);
+  for (const n of PROTOTYPE_NAMES) {
+    assert.ok(text.includes(`instance="${n}"`), `instance ${n} exposed`);
+  }
+  assert.doesNotMatch(text, /native code|function/);
+  const api = (await (await fetch(`${c.url}/api/v1/instances`)).json()) as {
+    services: { instances: { instance: string; activeResources: number | null }[] }[];
+  };
+  const instances = api.services.flatMap((s) => s.instances);
+  assert.equal(instances.length, 4, JSON.stringify(api));
+  for (const i of instances) assert.equal(i.activeResources, 10, JSON.stringify(i));
 });

@@ -71,13 +71,13 @@ for (const encoding of ['protobuf', 'json'] as const) {
 
     const util = byName(rm.metrics, 'utilization');
     assert.equal(util.type, 'gauge');
-    assert.deepEqual((util.points[0] as NumberPoint).attributes, { core: 1 });
+    assert.deepEqual({ ...(util.points[0] as NumberPoint).attributes }, { core: 1 });
     assert.equal((util.points[0] as NumberPoint).value, 0.25);
 
     const delay = byName(rm.metrics, 'delay');
     assert.ok(delay.type === 'histogram' && delay.temporality === 'cumulative');
     const hp = delay.points[0] as HistogramPoint;
-    assert.deepEqual(hp.attributes, { big: true });
+    assert.deepEqual({ ...hp.attributes }, { big: true });
     assert.equal(hp.count, 5);
     assert.ok(Math.abs(hp.sum - 42.2081) < 1e-9);
     assert.deepEqual(hp.bounds, DELAY_BUCKETS_SECONDS);
@@ -243,12 +243,15 @@ test('OTLP/JSON quirks: int64 strings, enum names, NaN strings, nested attribute
   assert.equal(p.value, 9007199254740991);
   assert.equal(p.timeMs, 1700000000000);
   assert.equal(p.startTimeMs, 1699999999000);
-  assert.deepEqual(p.attributes, {
-    list: '[1,"a"]',
-    kv: '{"k":true}',
-    huge: '9223372036854775807',
-    raw: 'AQI=',
-  });
+  assert.deepEqual(
+    { ...p.attributes },
+    {
+      list: '[1,"a"]',
+      kv: '{"k":true}',
+      huge: '9223372036854775807',
+      raw: 'AQI=',
+    },
+  );
   assert.equal(out.rejections.total, 1);
   assert.deepEqual(out.rejections.byReason, { malformed: 1 });
   assert.match(out.rejections.messages[0]!, /metric "g" point 0: value NaN is not finite/);
