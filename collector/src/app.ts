@@ -16,6 +16,7 @@ import { exposition } from './plugins/exposition.js';
 import { health } from './plugins/health.js';
 import { liveUi } from './ui/plugin.js';
 import { blockEvents } from './events/plugin.js';
+import { remoteWrite } from './plugins/remote-write.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -95,5 +96,6 @@ export function buildApp(
   void app.register(health, ctx);
   void app.register(liveUi, ctx);
   void app.register(blockEvents, ctx);
+  void app.register(remoteWrite, ctx);
   return app;
 }

@@ -3,3 +3,5 @@ export * from './wait.js';
 export * from './child.js';
 export * from './prometheus.js';
 export * from './chromium.js';
+export * from './victoria-metrics.js';
+export * from './nginx.js';
