@@ -176,7 +176,8 @@ export class Remote {
     );
     const remote = this.endpoint.display;
     const min = this.settings.minBackoffMs ?? 100;
-    const max = this.settings.maxBackoffMs ?? 30_000;
+    // Prometheus's own remote write backs off from 30 ms to 5 s; a restarted database is used within seconds.
+    const max = this.settings.maxBackoffMs ?? 5_000;
     for (let attempt = 0; ; attempt++) {
       if (this.abandoned) return false;
       let waitMs: number | undefined;
