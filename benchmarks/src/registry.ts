@@ -4,6 +4,7 @@ import type { Report } from './report.js';
 import { collectionCosts } from './samplers/index.js';
 import { underLoad } from './load/index.js';
 import { collectorIngest } from './collector/index.js';
+import { gatewayBench } from './collector/gateway.js';
 
 export interface Settings {
   readonly quick: boolean;
@@ -35,6 +36,11 @@ export const BENCHMARKS = {
     about:
       'collector ingest (exports/s, p99 at 1,000/s, /metrics render, RSS per sender) vs Pushgateway',
     run: async (s) => [await collectorIngest(s)],
+  },
+  gateway: {
+    about:
+      'collector as a remote-write gateway into VictoriaMetrics: exports/s, CPU, p99 at 1,000/s, RSS per sender, 2 replicas',
+    run: async (s) => [await gatewayBench(s)],
   },
   memory: {
     about: 'heap and RSS overhead of each tool on an idle app (skipped by "all": cpu reports it)',
