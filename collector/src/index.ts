@@ -27,3 +27,4 @@ export type { BlocksResponse, BlocksStack } from './events/api.js';
 export type { BlockFrame } from './events/model.js';
 export type { StoredEvent } from './events/store.js';
 export { MAX_LIMIT as BLOCKS_MAX_LIMIT } from './events/query.js';
+export { Converter, type Chunk } from './remote-write/convert.js';

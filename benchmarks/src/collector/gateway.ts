@@ -139,6 +139,20 @@ export async function gatewayBench(s: { quick: boolean }): Promise<Report> {
     const files = { template: join(dir, 'template.json'), text: join(dir, 'push.txt') };
     writeFileSync(files.template, toJson(template));
     writeFileSync(files.text, pushText(template));
+    const heapPerSender: Record<string, { kibPerSender: number; storeSeries: number }> = {};
+    for (const mode of ['gateway', 'scrape']) {
+      progress('gateway', `heap per sender, ${mode} mode, ${z.small} -> ${z.large} senders`);
+      const child = startScript(
+        'collector/liveness-heap',
+        [files.template, mode, String(z.small), String(z.large)],
+        { nodeArgs: ['--expose-gc'] },
+      );
+      try {
+        heapPerSender[mode] = await message(child, RESULT, 300_000);
+      } finally {
+        await child.stop('SIGKILL', 1000);
+      }
+    }
     vm = await startVictoriaMetrics();
     if (cores.load) {
       startProcess('taskset', ['-a', '-p', '-c', cores.load, String(vm.child.process.pid)]);
@@ -251,7 +265,7 @@ export async function gatewayBench(s: { quick: boolean }): Promise<Report> {
       },
       {
         goal: `RSS <= 10 KiB per sender in gateway mode (${z.small} -> ${z.large} senders)`,
-        measured: `${num(perSender(gw), 1)} KiB (scrape mode + remote write ${num(perSender(figures[1]!), 1)}, scrape only ${num(perSender(figures[2]!), 1)})`,
+        measured: `RSS ${num(perSender(gw), 1)} KiB (scrape mode + remote write ${num(perSender(figures[1]!), 1)}, scrape only ${num(perSender(figures[2]!), 1)}); V8 heap of store + converter ${num(heapPerSender.gateway!.kibPerSender, 1)} KiB in gateway mode vs ${num(heapPerSender.scrape!.kibPerSender, 1)} KiB in scrape mode`,
         met: perSender(gw) <= 10,
       },
       {
@@ -268,13 +282,15 @@ export async function gatewayBench(s: { quick: boolean }): Promise<Report> {
         rows.map((r, i) => [r, ...cols.map((c) => c[i]!)]),
       ),
       '',
+      `V8 heap per sender (store + remote-write converter in one process, --expose-gc, ${z.small} -> ${z.large} senders, src/collector/liveness-heap.ts): gateway mode ${num(heapPerSender.gateway!.kibPerSender, 2)} KiB (store keeps ${heapPerSender.gateway!.storeSeries} series), scrape mode ${num(heapPerSender.scrape!.kibPerSender, 2)} KiB (${heapPerSender.scrape!.storeSeries} series).`,
+      '',
       `Two gateway replicas, each pinned to its own core with its own load generator (both load generators and VictoriaMetrics on CPU ${cores.load ?? 'any'}, so the second replica shares its core with them): ${num(twoRps, 0)} exports/s against ${num(one.rps, 0)} for one.`,
     ].join('\n');
     return {
       name: 'gateway',
       markdown,
       goals,
-      data: { sizes: z, cores, figures, one, two },
+      data: { sizes: z, cores, figures, one, two, heapPerSender },
     };
   } finally {
     unpin();

@@ -28,8 +28,49 @@ interface SenderEntry {
   labelText: string;
   labels: EncodedLabel[];
   lastSeenMs: number;
-  /** Newest timestamp written per series. */
-  readonly written: Map<Shape, number>;
+  /** The series written, and the newest timestamp of each (same index). */
+  readonly written: WrittenSeries;
+}
+
+/**
+ * Per sender: series shapes and newest timestamps in two flat arrays (16
+ * bytes a series, where a Map of heap numbers took about 60). A sender's
+ * series come in the same order every export, so the next one is looked
+ * for where the previous one was found; only a new or reordered series
+ * falls back to a scan.
+ */
+class WrittenSeries {
+  shapes: Shape[] = [];
+  times = new Float64Array(8);
+  private cursor = 0;
+
+  /** Index of `shape`, appended (with time -Infinity) if new. */
+  indexOf(shape: Shape): number {
+    const n = this.shapes.length;
+    let i =
+      this.cursor < n && this.shapes[this.cursor] === shape
+        ? this.cursor
+        : this.shapes.indexOf(shape);
+    if (i < 0) {
+      i = n;
+      this.shapes.push(shape);
+      if (i >= this.times.length) {
+        const grown = new Float64Array(this.times.length * 2);
+        grown.set(this.times);
+        this.times = grown;
+      }
+      this.times[i] = -Infinity;
+    }
+    this.cursor = i + 1;
+    return i;
+  }
+
+  /** Drop spare capacity once the sender's series are known (after its first export). */
+  trim(): void {
+    if (this.times.length > this.shapes.length)
+      this.times = this.times.slice(0, this.shapes.length);
+    this.cursor = 0;
+  }
 }
 
 const NONE: readonly EncodedLabel[] = [];
@@ -54,7 +95,7 @@ export class Converter {
   convert(sender: SenderState, now: number): Chunk[] {
     let entry = this.senders.get(sender.key);
     if (!entry) {
-      entry = { labelText: '', labels: [], lastSeenMs: now, written: new Map() };
+      entry = { labelText: '', labels: [], lastSeenMs: now, written: new WrittenSeries() };
       this.senders.set(sender.key, entry);
     }
     if (entry.labelText !== sender.labels) {
@@ -68,12 +109,12 @@ export class Converter {
     let own: readonly EncodedLabel[] = e.labels;
     const emit: SampleSink = (name, labels, value, le) => {
       const shape = this.shapes.get(name, labels, le);
-      const last = e.written.get(shape);
-      if (last !== undefined && timeMs <= last) {
+      const i = e.written.indexOf(shape);
+      if (timeMs <= e.written.times[i]!) {
         this.outOfOrder++;
         return;
       }
-      e.written.set(shape, timeMs);
+      e.written.times[i] = timeMs;
       out.add(own, shape.labels, value, timeMs, false);
     };
     for (const state of sender.metrics.values()) {
@@ -87,6 +128,7 @@ export class Converter {
     own = NONE;
     timeMs = now;
     senderSamples(sender, emit);
+    e.written.trim();
     return out.finish();
   }
 
@@ -97,7 +139,10 @@ export class Converter {
       if (entry.lastSeenMs >= cutoff) continue;
       this.senders.delete(key);
       const out = new ChunkBuilder(this.writer, key, this.maxChunkSamples);
-      for (const [shape, last] of entry.written) {
+      const { shapes, times } = entry.written;
+      for (let i = 0; i < shapes.length; i++) {
+        const shape = shapes[i]!;
+        const last = times[i]!;
         // target_info and last-seen hold the whole label set; the others add the sender's.
         const own = shape.labels.some((l) => l.name === 'job') ? NONE : entry.labels;
         out.add(own, shape.labels, 0, Math.max(now, last + 1), true);
