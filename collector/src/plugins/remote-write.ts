@@ -7,6 +7,8 @@
  * export's restated series as soon as they are converted.
  */
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { CollectorContext } from '../context.js';
@@ -15,8 +17,14 @@ import { Converter, type Chunk } from '../remote-write/convert.js';
 import { endpointOf } from '../remote-write/endpoint.js';
 import { RemoteWriteMetrics } from '../remote-write/metrics.js';
 import { Remote } from '../remote-write/remote.js';
+import { identityLabels } from '../prometheus/samples.js';
+import { joinLabels, labelPair } from '../prometheus/labels.js';
+import { COLLECTOR_METRICS } from '../names.js';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+/** How often the collector's own metrics are written (a typical scrape interval). */
+const OWN_INTERVAL_MS = 15_000;
 
 export function remoteWrite(app: FastifyInstance, ctx: CollectorContext): Promise<void> {
   const { config, store } = ctx;
@@ -84,9 +92,45 @@ export function remoteWrite(app: FastifyInstance, ctx: CollectorContext): Promis
   );
   sweep.unref();
 
+  // The collector's own metrics (prom-client) are remote-written too, as the
+  // job and instance its self-monitoring agent uses, so a database fed only
+  // by remote write still sees every replica's queue, lag and refusals.
+  const writeOwn = async (): Promise<void> => {
+    const address = app.server.address() as AddressInfo | null;
+    const own = identityLabels(
+      'loopscope-collector',
+      `${hostname()}:${address?.port ?? config.port}`,
+    );
+    const metrics = await ctx.selfMetrics.textRegistry.getMetricsAsJSON();
+    const now = Date.now();
+    push(
+      converter.convertSamples('\u0000collector', now, (emit) => {
+        for (const m of metrics) {
+          // Per-sender series are written with each sender's exports.
+          if (m.name === COLLECTOR_METRICS.senderLastSeen) continue;
+          for (const v of m.values) {
+            const labels = Object.entries(v.labels)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([k, val]) => labelPair(k, String(val)))
+              .join(',');
+            emit(m.name, joinLabels(own, labels), v.value);
+          }
+        }
+      }),
+    );
+  };
+  const ownTimer = setInterval(() => {
+    writeOwn().catch((err: unknown) =>
+      app.log.error({ err }, 'remote write of own metrics failed'),
+    );
+  }, OWN_INTERVAL_MS);
+  ownTimer.unref();
+
   app.addHook('onClose', async () => {
     unsubscribe();
     clearInterval(sweep);
+    clearInterval(ownTimer);
+    await writeOwn().catch(() => {});
     // Leave a little of --shutdown-timeout for the rest of the shutdown.
     const deadline = Date.now() + Math.max(100, config.shutdownTimeoutMs - 500);
     const unsent = await Promise.all(remotes.map((r) => r.flush(deadline)));

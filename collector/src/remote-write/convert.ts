@@ -132,6 +132,31 @@ export class Converter {
     return out.finish();
   }
 
+  /**
+   * Samples that carry their whole label set (the collector's own metrics),
+   * written under the pseudo-sender `key`: the same order and staleness
+   * rules as a sender's series.
+   */
+  convertSamples(key: string, now: number, fill: (emit: SampleSink) => void): Chunk[] {
+    let entry = this.senders.get(key);
+    if (!entry) {
+      entry = { labelText: '', labels: [], lastSeenMs: now, written: new WrittenSeries() };
+      this.senders.set(key, entry);
+    }
+    entry.lastSeenMs = now;
+    const e = entry;
+    const out = new ChunkBuilder(this.writer, key, this.maxChunkSamples);
+    fill((name, labels, value, le) => {
+      const shape = this.shapes.get(name, labels, le);
+      const i = e.written.indexOf(shape);
+      if (now <= e.written.times[i]!) return;
+      e.written.times[i] = now;
+      out.add(NONE, shape.labels, value, now, false);
+    });
+    e.written.trim();
+    return out.finish();
+  }
+
   /** Forget senders silent since before `cutoff`; their series end with staleness markers. */
   expire(cutoff: number, now: number): Chunk[] {
     const chunks: Chunk[] = [];

@@ -134,5 +134,11 @@ test('remote write: the samples of /metrics, accumulated deltas, no rejections, 
   // Markers, not a gap: the last values are still there just before.
   const before = await prom.query('count(last_over_time(work_items_total{job="rw"}[1m]))');
   assert.equal(Number(before[0]!.value![1]), 4);
+  // On close the queues are flushed, with the collector's own metrics last.
   await app.close();
+  const own = await prom.query(
+    'loopscope_collector_remote_write_samples_total{job="loopscope-collector",result="sent"}',
+  );
+  assert.equal(own.length, 1, "the collector's own metrics were remote-written");
+  assert.ok(Number(own[0]!.value![1]) > 0);
 });
