@@ -37,6 +37,8 @@ class Shard {
   head = 0;
   /** Oldest sample of the batch being sent, for the lag metric. */
   inFlightOldestMs = Infinity;
+  /** Samples of the batch being sent. */
+  inFlightSamples = 0;
   wake: (() => void) | undefined;
 
   get length(): number {
@@ -135,6 +137,7 @@ export class Remote {
     for (const wake of this.sleeps) wake();
     let unsent = 0;
     for (const s of this.shards) {
+      unsent += s.inFlightSamples;
       while (s.length > 0) unsent += s.shift().samples;
     }
     this.metrics.count(this.endpoint.display, 'dropped', unsent);
@@ -159,13 +162,13 @@ export class Remote {
         oldest = Math.min(oldest, next.oldestMs);
       }
       shard.inFlightOldestMs = oldest;
+      shard.inFlightSamples = samples;
       const sent = await this.send(batch, samples);
-      shard.inFlightOldestMs = Infinity;
       for (const c of batch) this.bytes -= c.bytes.length;
-      if (!sent && this.abandoned) {
-        this.metrics.count(this.endpoint.display, 'dropped', samples);
-        return;
-      }
+      // Given up at shutdown: flush() counts the batch as unsent.
+      if (!sent && this.abandoned) return;
+      shard.inFlightOldestMs = Infinity;
+      shard.inFlightSamples = 0;
     }
   }
 
