@@ -79,9 +79,7 @@ export async function startReplicas(
   n: number,
   args: readonly string[],
 ): Promise<Replicas> {
-  const collectors = await Promise.all(
-    Array.from({ length: n }, () => startCli(t, [...args])),
-  );
+  const collectors = await Promise.all(Array.from({ length: n }, () => startCli(t, [...args])));
   const nginx = await startNginx(collectors.map((c) => `127.0.0.1:${c.port}`));
   t.after(() => nginx.stop());
   return { collectors, nginx };
