@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Installs the system packages the test suite needs (a real Prometheus and a
-// real headless Chromium), so `npm test` works on a fresh Debian/Ubuntu box.
+// Installs the system packages the test suite needs (a real Prometheus, a real
+// VictoriaMetrics, nginx and a real headless Chromium), so `npm test` works on a fresh Debian/Ubuntu box.
 // Never silently skips: if a package is missing and we cannot install it, we
 // stop with the exact command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,6 +11,9 @@ const needed = [
   { bin: 'chromium', pkg: 'chromium' },
   { bin: 'prometheus-pushgateway', pkg: 'prometheus-pushgateway' },
   { bin: 'amtool', pkg: 'prometheus-alertmanager' },
+  // Remote-write tests (collector/test/e2e/scale-out.test.ts): a second database and a load balancer.
+  { bin: 'victoria-metrics', pkg: 'victoria-metrics' },
+  { bin: 'nginx', pkg: 'nginx' },
 ];
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;

@@ -5,6 +5,7 @@ import { collectionCosts } from './samplers/index.js';
 import { underLoad } from './load/index.js';
 import { collectorIngest } from './collector/index.js';
 import { accuracy } from './accuracy/index.js';
+import { gatewayBench } from './collector/gateway.js';
 
 export interface Settings {
   readonly quick: boolean;
@@ -43,6 +44,11 @@ export const BENCHMARKS = {
     about:
       'event-loop delay and pool probe accuracy per Node line (20, 22, 24, 26): loopscope vs monitorEventLoopDelay as prom-client and OTel set it',
     run: async (s) => [await accuracy(s)],
+  },
+  gateway: {
+    about:
+      'collector as a remote-write gateway into VictoriaMetrics: exports/s, CPU, p99 at 1,000/s, RSS per sender, 2 replicas',
+    run: async (s) => [await gatewayBench(s)],
   },
   memory: {
     about: 'heap and RSS overhead of each tool on an idle app (skipped by "all": cpu reports it)',

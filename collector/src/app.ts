@@ -20,6 +20,7 @@ import { liveUi } from './ui/plugin.js';
 import { blockEvents } from './events/plugin.js';
 import { PromQueryClient } from './query/client.js';
 import { readAuthHook } from './api/read-auth.js';
+import { remoteWrite } from './plugins/remote-write.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -115,5 +116,6 @@ export function buildApp(
   void app.register(health, ctx);
   void app.register(liveUi, ctx);
   void app.register(blockEvents, ctx);
+  void app.register(remoteWrite, ctx);
   return app;
 }

@@ -51,6 +51,20 @@ export interface CollectorConfig {
   readonly queryUrl: string | undefined;
   /** This replica's name on the block stacks it holds; '' = hostname:port. */
   readonly replicaName: string;
+  /** Prometheus remote-write endpoints every accepted export is written to (none: off). */
+  readonly remoteWriteUrls: readonly string[];
+  /** Extra headers on every remote-write request (e.g. X-Scope-OrgID). */
+  readonly remoteWriteHeaders: readonly (readonly [string, string])[];
+  /** Bearer token for remote write (URLs with user:password use basic auth instead). */
+  readonly remoteWriteBearerToken: string | undefined;
+  readonly remoteWriteTimeoutMs: number;
+  /** Per remote: encoded samples waiting; exports get 503 beyond it. */
+  readonly remoteWriteQueueBytes: number;
+  readonly remoteWriteMaxBatchSamples: number;
+  /** Requests in flight per remote (queue shards). */
+  readonly remoteWriteConcurrency: number;
+  /** Keep the store that GET /metrics serves; false: a pure remote-write gateway. */
+  readonly scrapeEndpoint: boolean;
 }
 
 export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
@@ -84,9 +98,22 @@ export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
   shutdownTimeoutMs: 10_000,
   queryUrl: undefined,
   replicaName: '',
+  remoteWriteUrls: Object.freeze([]),
+  remoteWriteHeaders: Object.freeze([]),
+  remoteWriteBearerToken: undefined,
+  remoteWriteTimeoutMs: 10_000,
+  remoteWriteQueueBytes: 64 * 1024 * 1024,
+  remoteWriteMaxBatchSamples: 5000,
+  remoteWriteConcurrency: 4,
+  scrapeEndpoint: true,
 });
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Enough of an unparsable URL to recognise it, without what could be a password. */
+function redactUrlText(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//[redacted]@').slice(0, 100);
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -152,6 +179,26 @@ export function normalizeConfig(input: Partial<CollectorConfig> = {}): Collector
   if (c.readAuthMetrics && c.readAuthTokens.length === 0) {
     throw new ConfigError(
       'readAuthMetrics needs read tokens (--read-auth-token-file or LOOPSCOPE_READ_AUTH_TOKENS)',
+    );
+  }
+  positiveInt('remoteWriteTimeoutMs', c.remoteWriteTimeoutMs);
+  positiveInt('remoteWriteQueueBytes', c.remoteWriteQueueBytes);
+  positiveInt('remoteWriteMaxBatchSamples', c.remoteWriteMaxBatchSamples);
+  positiveInt('remoteWriteConcurrency', c.remoteWriteConcurrency);
+  for (const url of c.remoteWriteUrls) {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      throw new ConfigError(`remote-write URL is not a URL: ${JSON.stringify(redactUrlText(url))}`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      throw new ConfigError(`remote-write URL must be http or https, got ${u.protocol}`);
+    }
+  }
+  if (!c.scrapeEndpoint && c.remoteWriteUrls.length === 0) {
+    throw new ConfigError(
+      'without the scrape endpoint (--no-scrape-endpoint) the collector needs a --remote-write-url, or the data goes nowhere',
     );
   }
   if (c.tls && (!c.tls.cert || !c.tls.key)) {

@@ -28,3 +28,4 @@ export type { BlockTotals } from './query/blocks.js';
 export type { BlockFrame } from './events/model.js';
 export type { StoredEvent } from './events/store.js';
 export { MAX_LIMIT as BLOCKS_MAX_LIMIT } from './events/query.js';
+export { Converter, type Chunk } from './remote-write/convert.js';

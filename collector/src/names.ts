@@ -24,3 +24,15 @@ export const DROP_REASONS = [
   'cardinality',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
+
+/** The remote-write output's own metrics (collector/src/remote-write/metrics.ts). */
+export const REMOTE_WRITE_METRICS = {
+  samples: 'loopscope_collector_remote_write_samples_total',
+  requests: 'loopscope_collector_remote_write_requests_total',
+  queueBytes: 'loopscope_collector_remote_write_queue_bytes',
+  lag: 'loopscope_collector_remote_write_lag_seconds',
+} as const;
+
+/** `result` label values of loopscope_collector_remote_write_samples_total. */
+export const REMOTE_WRITE_RESULTS = ['sent', 'retried', 'dropped', 'out_of_order'] as const;
+export type RemoteWriteResult = (typeof REMOTE_WRITE_RESULTS)[number];

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ENV_ONLY, OPTIONS } from '../src/cli/options.js';
 import { INGEST_ERRORS } from '../src/ingest/errors.js';
-import { COLLECTOR_METRICS, DROP_REASONS } from '../src/names.js';
+import {
+  COLLECTOR_METRICS,
+  DROP_REASONS,
+  REMOTE_WRITE_METRICS,
+  REMOTE_WRITE_RESULTS,
+} from '../src/names.js';
 import { EXPORT_RESULTS } from '../src/prometheus/self-metrics.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -28,4 +33,6 @@ test("the collector's own metrics, drop reasons and export results are documente
   for (const name of Object.values(COLLECTOR_METRICS)) assert.ok(readme.includes(name), name);
   for (const reason of DROP_REASONS) assert.ok(readme.includes(`\`${reason}\``), reason);
   for (const result of EXPORT_RESULTS) assert.ok(readme.includes(`\`${result}\``), result);
+  for (const name of Object.values(REMOTE_WRITE_METRICS)) assert.ok(readme.includes(name), name);
+  for (const result of REMOTE_WRITE_RESULTS) assert.ok(readme.includes(`\`${result}\``), result);
 });

@@ -4,3 +4,4 @@ export * from './child.js';
 export * from './prometheus.js';
 export * from './chromium.js';
 export * from './victoria-metrics.js';
+export * from './nginx.js';

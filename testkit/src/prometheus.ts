@@ -16,6 +16,12 @@ export interface PrometheusOptions {
   ruleFiles?: readonly string[];
   /** Extra command-line flags, e.g. '--web.enable-remote-write-receiver'. */
   flags?: readonly string[];
+  /** Extra top-level YAML appended to the config, e.g. a `storage:` section. */
+  extraConfig?: string;
+  /** Reuse this storage folder (a restart keeps the data); removed by stop() only if created here. */
+  dataDir?: string;
+  /** Listen on this port (a restart keeps the URL). */
+  port?: number;
 }
 
 export interface PromSample {
@@ -45,7 +51,7 @@ export interface Prometheus {
 /** Starts the real Prometheus (Debian package) on a free port with a temporary config and storage. */
 export async function startPrometheus(opts: PrometheusOptions): Promise<Prometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'loopscope-prom-'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const config = [
     'global:',
     `  scrape_interval: ${opts.scrapeInterval ?? '1s'}`,
@@ -53,18 +59,23 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
     ...(opts.ruleFiles?.length
       ? ['rule_files:', ...opts.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`)]
       : []),
-    'scrape_configs:',
-    `  - job_name: ${opts.jobName ?? 'loopscope-collector'}`,
-    '    honor_labels: true',
-    '    static_configs:',
-    `      - targets: [${opts.targets.map((t) => JSON.stringify(t)).join(', ')}]`,
+    ...(opts.targets.length > 0
+      ? [
+          'scrape_configs:',
+          `  - job_name: ${opts.jobName ?? 'loopscope-collector'}`,
+          '    honor_labels: true',
+          '    static_configs:',
+          `      - targets: [${opts.targets.map((t) => JSON.stringify(t)).join(', ')}]`,
+        ]
+      : []),
+    ...(opts.extraConfig ? [opts.extraConfig] : []),
     '',
   ].join('\n');
   const configFile = join(dir, 'prometheus.yml');
   await writeFile(configFile, config);
   const child = startProcess('prometheus', [
     `--config.file=${configFile}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--storage.tsdb.path=${opts.dataDir ?? join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--web.enable-lifecycle',
     ...(opts.flags ?? []),

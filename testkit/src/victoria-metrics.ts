@@ -1,3 +1,11 @@
+/**
+ * The real VictoriaMetrics (Debian package `victoria-metrics`, single node)
+ * on a free port with temporary storage: remote write at /api/v1/write, its
+ * own Prometheus-format scrape when given targets, PromQL at
+ * /api/v1/query(_range). Queries see the newest samples:
+ * `-search.latencyOffset=0s` (else the last 30 s are hidden),
+ * `-search.disableCache` and `nocache=1` on every query.
+ */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +20,17 @@ export interface VictoriaMetricsOptions {
   targets?: readonly string[];
   jobName?: string;
   scrapeInterval?: string;
+  /** Reuse this storage folder (a restart keeps the data); not removed by stop(). */
+  dataDir?: string;
+  /** Listen on this port (a restart keeps the URL). */
+  port?: number;
   /** Extra command-line flags. */
   flags?: readonly string[];
 }
 
 export interface VictoriaMetrics {
   readonly url: string;
-  /** Where Prometheus remote write goes. */
+  /** Where remote write goes. */
   readonly writeUrl: string;
   readonly child: Child;
   query(expr: string): Promise<PromSample[]>;
@@ -28,27 +40,24 @@ export interface VictoriaMetrics {
     endSec: number,
     stepSec: number,
   ): Promise<PromSample[]>;
-  /** GET an API path and return its `data`. */
+  /** GET an API path (nocache=1 added) and return its `data`. */
   api<T = unknown>(path: string): Promise<T>;
   /** Waits until every scrape target has been scraped successfully at least once. */
   waitForTargetsUp(timeoutMs?: number): Promise<void>;
+  /** One sample value of the server's own /metrics (summed over label sets matching `name{...}` prefix). */
+  selfMetric(name: string): Promise<number>;
   stop(): Promise<void>;
 }
 
-/**
- * Starts the real VictoriaMetrics single-node server (Debian package
- * `victoria-metrics`) on a free port with temporary storage. Queries see the
- * newest samples: `-search.latencyOffset=0s` (else the last 30 s are hidden),
- * `-search.disableCache` and `nocache=1` on every query.
- */
 export async function startVictoriaMetrics(
   opts: VictoriaMetricsOptions = {},
 ): Promise<VictoriaMetrics> {
-  const dir = await mkdtemp(join(tmpdir(), 'loopscope-vm-'));
-  const port = await freePort();
+  const own = opts.dataDir === undefined;
+  const dir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'loopscope-vm-')));
+  const port = opts.port ?? (await freePort());
   const scrape: string[] = [];
   if (opts.targets?.length) {
-    const configFile = join(dir, 'scrape.yml');
+    const configFile = join(await mkdtemp(join(tmpdir(), 'loopscope-vm-scrape-')), 'scrape.yml');
     await writeFile(
       configFile,
       [
@@ -66,7 +75,7 @@ export async function startVictoriaMetrics(
   }
   const child = startProcess('victoria-metrics', [
     `-httpListenAddr=127.0.0.1:${port}`,
-    `-storageDataPath=${join(dir, 'data')}`,
+    `-storageDataPath=${dir}`,
     '-search.latencyOffset=0s',
     '-search.disableCache',
     '-retentionPeriod=1d',
@@ -74,24 +83,25 @@ export async function startVictoriaMetrics(
     ...(opts.flags ?? []),
   ]);
   const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      if (child.process.exitCode !== null) {
+        throw new Error(`victoria-metrics exited:\n${child.stderr()}`);
+      }
+      return (await fetch(`${url}/health`)).ok;
+    },
+    { what: 'VictoriaMetrics to be ready', timeoutMs: 30_000 },
+  );
 
   async function api<T>(path: string): Promise<T> {
     const sep = path.includes('?') ? '&' : '?';
     const res = await fetch(`${url}${path}${sep}nocache=1`);
     const body = (await res.json()) as { status: string; data: T; error?: string };
-    if (body.status !== 'success')
+    if (body.status !== 'success') {
       throw new Error(`VictoriaMetrics ${path}: ${body.error ?? res.status}`);
+    }
     return body.data;
   }
-
-  await waitFor(
-    async () => {
-      if (child.process.exitCode !== null)
-        throw new Error(`victoria-metrics exited:\n${child.stderr()}`);
-      return (await fetch(`${url}/health`)).ok;
-    },
-    { what: 'VictoriaMetrics to be ready', timeoutMs: 30_000 },
-  );
 
   return {
     url,
@@ -117,9 +127,24 @@ export async function startVictoriaMetrics(
         { what: 'all VictoriaMetrics scrape targets up', timeoutMs },
       );
     },
+    async selfMetric(name) {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      let sum = 0;
+      for (const line of text.split('\n')) {
+        if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) {
+          sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return sum;
+    },
     async stop() {
-      await child.stop('SIGTERM', 5_000);
-      await rm(dir, { recursive: true, force: true });
+      await child.stop('SIGTERM', 10_000);
+      if (own) await rm(dir, { recursive: true, force: true });
+      if (scrape.length)
+        await rm(join(scrape[0]!.slice('-promscrape.config='.length), '..'), {
+          recursive: true,
+          force: true,
+        });
     },
   };
 }

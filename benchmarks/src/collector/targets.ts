@@ -44,7 +44,12 @@ function pinned(cpus: string | undefined, command: string, args: string[]): Chil
     : startProcess(command, args);
 }
 
-export async function startTarget(target: Target, cpus: string | undefined): Promise<Running> {
+export async function startTarget(
+  target: Target,
+  cpus: string | undefined,
+  /** Extra collector flags (e.g. --remote-write-url). */
+  extraArgs: readonly string[] = [],
+): Promise<Running> {
   const port = await freePort();
   const child =
     target.name === 'collector'
@@ -55,6 +60,7 @@ export async function startTarget(target: Target, cpus: string | undefined): Pro
           '--no-self-monitor',
           '--log-level',
           'warn',
+          ...extraArgs,
         ])
       : pinned(cpus, PUSHGATEWAY, [
           `--web.listen-address=127.0.0.1:${port}`,

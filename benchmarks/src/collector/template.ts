@@ -74,7 +74,7 @@ export async function buildTemplate(): Promise<Template> {
     await sleep(100);
   }
   const rm = await sdk.collect();
-  metrics.stop();
+  await metrics.stop();
   await sdk.provider.shutdown();
   const bytes = ProtobufMetricsSerializer.serializeRequest(rm);
   if (!bytes) throw new Error('the OTLP serializer returned nothing');

@@ -30,6 +30,8 @@ export interface CliOption {
   readonly value: string | undefined;
   readonly help: string;
   readonly defaultText: string;
+  /** The flag may be given more than once (each value applied in order). */
+  readonly multiple?: boolean;
   apply(raw: string, draft: Draft, what: string): void;
 }
 
@@ -290,7 +292,97 @@ export const OPTIONS: readonly CliOption[] = [
     defaultText: 'hostname:port',
     apply: (raw, draft) => (draft.replicaName = raw.trim()),
   },
+  // Remote write (issue 11): keep these rows together.
+  {
+    flag: 'remote-write-url',
+    env: 'LOOPSCOPE_REMOTE_WRITE_URL',
+    value: '<url>',
+    multiple: true,
+    help: 'Write every accepted export to this Prometheus remote-write endpoint (repeat the flag, or comma-separate the env, for several). user:password@ in the URL is sent as basic auth.',
+    defaultText: '(off)',
+    apply: (raw, draft) =>
+      (draft.remoteWriteUrls = [...(draft.remoteWriteUrls ?? []), ...parseList(raw)]),
+  },
+  {
+    flag: 'remote-write-header',
+    env: 'LOOPSCOPE_REMOTE_WRITE_HEADER',
+    value: '<name=value>',
+    multiple: true,
+    help: 'Extra header on every remote-write request, e.g. X-Scope-OrgID=team-a (repeatable; env comma-separated).',
+    defaultText: '',
+    apply: (raw, draft, what) =>
+      (draft.remoteWriteHeaders = [
+        ...(draft.remoteWriteHeaders ?? []),
+        ...parseList(raw).map((h) => parseHeader(what, h)),
+      ]),
+  },
+  {
+    flag: 'remote-write-bearer-token-file',
+    env: 'LOOPSCOPE_REMOTE_WRITE_BEARER_TOKEN_FILE',
+    value: '<path>',
+    help: 'File holding the bearer token for remote write (first non-empty line).',
+    defaultText: '(none)',
+    apply: (raw, draft, what) => {
+      const token = readText(what, raw)
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l !== '');
+      if (token === undefined) throw new UsageError(`${what} ${JSON.stringify(raw)}: no token`);
+      draft.remoteWriteBearerToken = token;
+    },
+  },
+  {
+    flag: 'remote-write-timeout',
+    env: 'LOOPSCOPE_REMOTE_WRITE_TIMEOUT',
+    value: '<duration>',
+    help: 'Longest wait for one remote-write request; then it is retried.',
+    defaultText: '10s',
+    apply: (raw, draft, what) => (draft.remoteWriteTimeoutMs = parseDuration(what, raw)),
+  },
+  {
+    flag: 'remote-write-queue-bytes',
+    env: 'LOOPSCOPE_REMOTE_WRITE_QUEUE_BYTES',
+    value: '<size>',
+    help: 'Per remote, most encoded samples waiting to be sent; when full, exports get 503 with Retry-After.',
+    defaultText: '64MiB',
+    apply: (raw, draft, what) => (draft.remoteWriteQueueBytes = parseBytes(what, raw)),
+  },
+  {
+    flag: 'remote-write-max-batch-samples',
+    env: 'LOOPSCOPE_REMOTE_WRITE_MAX_BATCH_SAMPLES',
+    value: '<count>',
+    help: 'Most samples in one remote-write request.',
+    defaultText: String(d.remoteWriteMaxBatchSamples),
+    apply: (raw, draft, what) => (draft.remoteWriteMaxBatchSamples = parseCount(what, raw)),
+  },
+  {
+    flag: 'remote-write-concurrency',
+    env: 'LOOPSCOPE_REMOTE_WRITE_CONCURRENCY',
+    value: '<count>',
+    help: 'Remote-write requests in flight per remote (each sender always goes through the same one, in order).',
+    defaultText: String(d.remoteWriteConcurrency),
+    apply: (raw, draft, what) => (draft.remoteWriteConcurrency = parseCount(what, raw)),
+  },
+  {
+    flag: 'scrape-endpoint',
+    env: 'LOOPSCOPE_SCRAPE_ENDPOINT',
+    value: undefined,
+    help: "Keep every series in memory for GET /metrics; --no-scrape-endpoint makes a pure remote-write gateway (/metrics then has only the collector's own metrics).",
+    defaultText: 'on',
+    apply: (raw, draft, what) => (draft.scrapeEndpoint = parseBoolean(what, raw)),
+  },
 ];
+
+function parseHeader(what: string, raw: string): [string, string] {
+  const eq = raw.indexOf('=');
+  const name = eq > 0 ? raw.slice(0, eq).trim() : '';
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw new UsageError(
+      `${what}: expected name=value (e.g. X-Scope-OrgID=team-a), got a header without a valid name`,
+    );
+  }
+  return [name, raw.slice(eq + 1).trim()];
+}
 
 /** Settings only taken from the environment, with the reason. */
 export const ENV_ONLY = [

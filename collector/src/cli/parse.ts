@@ -7,12 +7,14 @@ import { UsageError } from './values.js';
 export type ParsedCli = { help: true } | { help: false; config: CollectorConfig };
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCli {
-  const spec: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  const spec: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
+    help: { type: 'boolean' },
+  };
   for (const o of OPTIONS) {
-    spec[o.flag] = { type: o.value ? 'string' : 'boolean' };
+    spec[o.flag] = { type: o.value ? 'string' : 'boolean', ...(o.multiple && { multiple: true }) };
     if (!o.value) spec[`no-${o.flag}`] = { type: 'boolean' };
   }
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -29,7 +31,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Parse
   for (const o of OPTIONS) {
     const flag = values[o.flag];
     const negated = values[`no-${o.flag}`];
-    if (typeof flag === 'string') o.apply(flag, draft, `--${o.flag}`);
+    if (Array.isArray(flag)) for (const v of flag) o.apply(String(v), draft, `--${o.flag}`);
+    else if (typeof flag === 'string') o.apply(flag, draft, `--${o.flag}`);
     else if (flag === true) o.apply('true', draft, `--${o.flag}`);
     else if (negated === true) o.apply('false', draft, `--no-${o.flag}`);
     else if (o.env && env[o.env] !== undefined && env[o.env] !== '') {

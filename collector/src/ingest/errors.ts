@@ -15,6 +15,7 @@ export const INGEST_ERRORS = {
   LOOPSCOPE_UNSUPPORTED_ENCODING: { status: 415, grpc: 3, result: 'unsupported' },
   LOOPSCOPE_OVERLOADED: { status: 429, grpc: 8, result: 'overloaded' },
   LOOPSCOPE_SHUTTING_DOWN: { status: 503, grpc: 14, result: 'unavailable' },
+  LOOPSCOPE_REMOTE_WRITE_BACKLOG: { status: 503, grpc: 14, result: 'backlogged' },
   LOOPSCOPE_INTERNAL: { status: 500, grpc: 13, result: 'unavailable' },
 } as const satisfies Record<string, { status: number; grpc: number; result: ExportResult }>;
 

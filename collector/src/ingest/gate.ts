@@ -9,6 +9,11 @@ import { IngestError } from './errors.js';
 export class IngestGate {
   private inflight = 0;
   private closing = false;
+  /**
+   * Says why new exports must wait (e.g. a remote-write queue is full), or
+   * undefined; checked on admission and again before an export is stored.
+   */
+  backlog: (() => string | undefined) | undefined;
 
   constructor(
     readonly maxConcurrent: number,
@@ -29,6 +34,14 @@ export class IngestGate {
     return this.closing;
   }
 
+  /** Throw 503 + Retry-After while an output cannot take more. */
+  checkBacklog(): void {
+    const reason = this.backlog?.();
+    if (reason !== undefined) {
+      throw new IngestError('LOOPSCOPE_REMOTE_WRITE_BACKLOG', reason, this.retryAfterSeconds);
+    }
+  }
+
   /** Admit a request, returning the function that releases its slot, or throw 429/503. */
   enter(): () => void {
     if (this.closing) {
@@ -38,6 +51,7 @@ export class IngestGate {
         this.retryAfterSeconds,
       );
     }
+    this.checkBacklog();
     if (this.inflight >= this.maxConcurrent) {
       throw new IngestError(
         'LOOPSCOPE_OVERLOADED',

@@ -15,7 +15,9 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
 export function exposition(app: FastifyInstance, ctx: CollectorContext): Promise<void> {
   app.get('/metrics', async (request, reply) => {
     const openMetrics = wantsOpenMetrics(request.headers.accept);
-    const body = renderStore(ctx.store, openMetrics) + (await ctx.selfMetrics.render(openMetrics));
+    // A pure remote-write gateway keeps no series to show, only its own metrics.
+    const series = ctx.config.scrapeEndpoint ? renderStore(ctx.store, openMetrics) : '';
+    const body = series + (await ctx.selfMetrics.render(openMetrics));
     return reply
       .header('content-type', openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE)
       .send(body);

@@ -15,6 +15,8 @@ export function acceptMetrics(
   now = Date.now(),
 ): PartialSuccess {
   const decoded = decodeMetricsExport(body, encoding, ctx.decodeLimits);
+  // The queue may have filled while this body arrived: refuse rather than overfill it.
+  ctx.ingest.gate.checkBacklog();
   const { accepted, rejections } = ctx.store.ingest(
     decoded.resourceMetrics,
     now,

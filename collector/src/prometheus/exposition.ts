@@ -8,9 +8,9 @@
  */
 import type { MetricStore, SenderState } from '../store/store.js';
 import type { Family } from '../store/families.js';
-import type { HistogramState } from '../store/views.js';
 import { COLLECTOR_METRICS } from '../names.js';
-import { attributeLabels, labelPair } from './labels.js';
+import { labelPair } from './labels.js';
+import { seriesLabels, seriesSamples, targetInfoLabels, type SampleSink } from './samples.js';
 
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export const OPENMETRICS_CONTENT_TYPE =
@@ -43,37 +43,12 @@ function header(out: Out, family: Family, openMetrics: boolean): void {
   out.s += `# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} ${family.type}\n`;
 }
 
-/** `le` texts of a bounds array; series of one metric share their bounds array. */
-const leTexts = new WeakMap<readonly number[], string[]>();
-
-function leOf(bounds: readonly number[]): string[] {
-  let texts = leTexts.get(bounds);
-  if (!texts) {
-    texts = bounds.map((b) => String(b));
-    leTexts.set(bounds, texts);
-  }
-  return texts;
-}
-
-/** `<name>_bucket{<labels>,le="`: the part of a histogram's lines that never changes. */
-function bucketPrefix(name: string, labels: string): string {
-  return `${name}_bucket{${labels}${labels === '' ? '' : ','}le="`;
-}
-
-function histogramLines(
-  out: Out,
-  name: string,
-  labels: string,
-  bucket: string,
-  h: HistogramState,
-): void {
-  const les = leOf(h.bounds);
-  let cumulative = 0;
-  for (let i = 0; i < les.length; i++) {
-    cumulative += h.bucketCounts[i]!;
-    out.s += `${bucket}${les[i]}"} ${cumulative}\n`;
-  }
-  out.s += `${bucket}+Inf"} ${h.count}\n${name}_sum{${labels}} ${formatValue(h.sum)}\n${name}_count{${labels}} ${h.count}\n`;
+/** Appends each sample as a text line. */
+function textSink(out: Out): SampleSink {
+  return (name, labels, value, le) => {
+    if (le === undefined) out.s += `${name}{${labels}} ${formatValue(value)}\n`;
+    else out.s += `${name}{${labels}${labels === '' ? '' : ','}le="${le}"} ${formatValue(value)}\n`;
+  };
 }
 
 function withLabels(a: string, b: string): string {
@@ -81,18 +56,16 @@ function withLabels(a: string, b: string): string {
 }
 
 function perInstance(out: Out, family: Family): void {
+  const emit = textSink(out);
   for (const s of family.series) {
     // Labels change only when a promoted resource attribute does: keep the
-    // rendered prefix on the series between scrapes.
+    // joined label text on the series between scrapes.
     const senderLabels = (s.sender as SenderState).labels;
     let r = s.rendered;
     if (r?.senderLabels !== senderLabels) {
-      const labels = withLabels(senderLabels, s.labels);
-      const prefix = s.histogram ? bucketPrefix(family.name, labels) : `${family.name}{${labels}} `;
-      r = s.rendered = { senderLabels, labels, prefix };
+      r = s.rendered = { senderLabels, labels: seriesLabels(senderLabels, s.labels) };
     }
-    if (s.histogram) histogramLines(out, family.name, r.labels, r.prefix, s.histogram);
-    else out.s += `${r.prefix}${formatValue(s.value)}\n`;
+    seriesSamples(family.name, r.labels, s, emit);
   }
 }
 
@@ -106,12 +79,10 @@ interface GaugeRollup {
 
 /** Rollup mode: counters and histograms from the per-job accumulators, gauges folded at render time. */
 function perJob(out: Out, family: Family): void {
+  const emit = textSink(out);
   if (family.type !== 'gauge') {
     for (const js of family.jobSeries) {
-      const labels = withLabels(labelPair('job', js.job), js.labels);
-      if (js.histogram) {
-        histogramLines(out, family.name, labels, bucketPrefix(family.name, labels), js.histogram);
-      } else out.s += `${family.name}{${labels}} ${formatValue(js.value)}\n`;
+      seriesSamples(family.name, withLabels(labelPair('job', js.job), js.labels), js, emit);
     }
     return;
   }
@@ -137,9 +108,6 @@ function perJob(out: Out, family: Family): void {
   }
 }
 
-const IDENTITY = new Set(['service.name', 'service.namespace', 'service.instance.id']);
-const TARGET_RESERVED = new Set(['job', 'instance']);
-
 function targetInfo(out: Out, store: MetricStore, openMetrics: boolean): void {
   if (store.senderCount === 0) return;
   const name = COLLECTOR_METRICS.targetInfo;
@@ -147,12 +115,7 @@ function targetInfo(out: Out, store: MetricStore, openMetrics: boolean): void {
   out.s += `# HELP ${family} Target metadata: the resource attributes of each sender.\n`;
   out.s += `# TYPE ${family} ${openMetrics ? 'info' : 'gauge'}\n`;
   for (const sender of store.senders()) {
-    const attrs = Object.fromEntries(
-      Object.entries(sender.attributes).filter(([k]) => !IDENTITY.has(k)),
-    );
-    const own = [labelPair('job', sender.job)];
-    if (sender.instance !== '') own.push(labelPair('instance', sender.instance));
-    out.s += `${name}{${withLabels(own.join(','), attributeLabels(attrs, TARGET_RESERVED))}} 1\n`;
+    out.s += `${name}{${targetInfoLabels(sender.job, sender.instance, sender.attributes)}} 1\n`;
   }
 }
 

@@ -71,3 +71,29 @@ export function joinLabels(...parts: string[]): string {
   for (const p of parts) if (p !== '') out = out === '' ? p : `${out},${p}`;
   return out;
 }
+
+/**
+ * Label text (`a="x",b="y"`, as the functions above build it) back into
+ * name/value pairs, unescaping values: how outputs that need labels as
+ * pairs (remote write) read the one conversion's labels.
+ */
+export function parseLabelText(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  let i = 0;
+  while (i < text.length) {
+    const eq = text.indexOf('="', i);
+    if (eq < 0) break;
+    const name = text.slice(i, eq);
+    let value = '';
+    let j = eq + 2;
+    for (; j < text.length && text[j] !== '"'; j++) {
+      if (text[j] === '\\' && j + 1 < text.length) {
+        j++;
+        value += text[j] === 'n' ? '\n' : text[j];
+      } else value += text[j];
+    }
+    out.push([name, value]);
+    i = j + 2; // past the closing quote and the comma
+  }
+  return out;
+}

@@ -22,6 +22,7 @@ export const EXPORT_RESULTS = [
   'unsupported',
   'overloaded',
   'unavailable',
+  'backlogged',
 ] as const;
 export type ExportResult = (typeof EXPORT_RESULTS)[number];
 

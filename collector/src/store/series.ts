@@ -43,8 +43,8 @@ export class Series implements SeriesView {
   temporality: Temporality | undefined;
   histogram: MutableHistogram | undefined;
   rollup: JobSeries | undefined;
-  /** Exposition's cache: labels and sample prefix, and the sender labels they were built with. */
-  rendered: { senderLabels: string; labels: string; prefix: string } | undefined;
+  /** Exposition's cache: the joined label text, and the sender labels it was built with. */
+  rendered: { senderLabels: string; labels: string } | undefined;
   constructor(
     readonly sender: SenderView,
     readonly family: Family,

@@ -380,6 +380,22 @@ export class MetricStore {
   }
 
   /**
+   * Forget a sender's series that the next export restates in full (gauges
+   * and cumulative sums and histograms); keep delta series, which only this
+   * store can accumulate. A remote-write gateway (--no-scrape-endpoint)
+   * calls this after converting each export, so its memory does not grow
+   * with the number of senders.
+   */
+  releaseRestated(sender: SenderState): void {
+    for (const state of sender.metrics.values()) {
+      for (const s of state.series.values()) {
+        if (s.temporality !== 'delta') this.removeSeries(state, s);
+      }
+    }
+    this.removeSenderIfEmpty(sender);
+  }
+
+  /**
    * Remove series not updated, and senders not heard from, for
    * expireAfterMs. Returns the number of series removed. Called on a timer
    * and before every exposition, so expired data is never served.
