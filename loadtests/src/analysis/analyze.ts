@@ -1,3 +1,4 @@
+import type { InputLimits } from '../k6/limits.js';
 import { stat } from 'node:fs/promises';
 import { K6 } from '../k6/builtin.js';
 import { readResults } from '../k6/read.js';
@@ -20,6 +21,7 @@ export interface AnalyzeOptions {
   onProgress?: ProgressFn;
   verdict?: Partial<VerdictOptions>;
   maxBuckets?: number;
+  limits?: InputLimits;
 }
 
 /** Summary inputs have no timeline: one row per server step, each with the run's overall numbers. */
@@ -66,6 +68,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
     latencyMetric: o.latencyMetric,
     onProgress: o.onProgress,
     maxBuckets: o.maxBuckets,
+    ...(o.limits ? { limits: o.limits } : {}),
   });
   const warnings = [...client.summary.warnings];
   const from = o.fromMs ?? client.startMs;

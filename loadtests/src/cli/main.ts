@@ -69,6 +69,7 @@ export async function main(
       ...(o.fromMs !== undefined ? { fromMs: o.fromMs } : {}),
       ...(o.toMs !== undefined ? { toMs: o.toMs } : {}),
       ...(bar ? { onProgress: bar.update } : {}),
+      limits: { maxInputBytes: o.maxInputBytes, maxLineBytes: o.maxLineBytes },
     });
   } finally {
     bar?.done();

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { METRIC_TYPES, type MetricDecl, type MetricType, type Submetric } from './model.js';
+import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 import { openLines } from './open.js';
 import type { ProgressFn, SampleSink } from './sink.js';
 import { parseRfc3339 } from './time.js';
@@ -62,8 +63,9 @@ export async function readNdjson(
   file: string,
   sink: SampleSink,
   onProgress?: ProgressFn,
+  limits: InputLimits = DEFAULT_LIMITS,
 ): Promise<number> {
-  const reader = await openLines(file);
+  const reader = await openLines(file, limits);
   const { source } = reader;
   let pending = await reader.next();
   let count = 0;
