@@ -133,6 +133,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
     byName: client.byName,
     thresholds: client.summary.thresholds,
     thresholdsPassed,
+    thresholdsUnevaluated: client.summary.unevaluated ?? [],
     checks: client.summary.checks,
     metrics: client.summary.metrics,
     timeline: rows,

@@ -1,4 +1,10 @@
-import type { CheckResult, InputFormat, SummaryMetric, ThresholdResult } from '../k6/model.js';
+import type {
+  CheckResult,
+  InputFormat,
+  SummaryMetric,
+  ThresholdResult,
+  UnevaluatedThreshold,
+} from '../k6/model.js';
 import type { BlockingStack, ServerData, SignalKey } from '../server/source.js';
 import type { GroupStats } from '../stats/client.js';
 import type { Analysis } from './verdict.js';
@@ -22,6 +28,8 @@ export interface Report {
   thresholds: ThresholdResult[];
   /** All thresholds passed (k6's own verdict for machine-readable summaries); null when none are known. */
   thresholdsPassed: boolean | null;
+  /** Thresholds the input cannot carry, by name (not counted in thresholdsPassed). */
+  thresholdsUnevaluated: UnevaluatedThreshold[];
   checks: CheckResult[];
   metrics: SummaryMetric[];
   timeline: Row[];

@@ -35,9 +35,17 @@ function declOf(o: Json, fail: (why: string) => never): MetricDecl {
   const type = data.type;
   if (typeof type !== 'string' || !METRIC_TYPES.includes(type as MetricType))
     return fail(`metric "${name}" has unknown type ${JSON.stringify(type)}`);
-  const thresholds = Array.isArray(data.thresholds)
-    ? data.thresholds.filter((t): t is string => typeof t === 'string')
-    : [];
+  // k6 writes each threshold as its source had it: a string, or an object
+  // `{ threshold, abortOnFail, delayAbortEval }` (the ramp's abortOnFail gates).
+  const thresholds: string[] = [];
+  if (Array.isArray(data.thresholds)) {
+    for (const t of data.thresholds) {
+      if (typeof t === 'string') thresholds.push(t);
+      else if (isObject(t) && typeof t.threshold === 'string') thresholds.push(t.threshold);
+      else
+        fail(`metric "${name}" has a threshold that is neither a string nor {"threshold": string}`);
+    }
+  }
   const submetrics: Submetric[] = [];
   if (Array.isArray(data.submetrics)) {
     for (const s of data.submetrics) {

@@ -60,8 +60,16 @@ export function runTable(r: Report): Table {
       'server data',
       `${r.server.source} ${r.server.url}, job ${r.server.job}, ${r.server.instances.length} instance(s)${r.server.rateWindow ? `, rate window ${r.server.rateWindow}` : ''}`,
     ]);
-  if (r.thresholdsPassed !== null)
-    rows.push(['k6 thresholds', r.thresholdsPassed ? 'all passed' : 'FAILED']);
+  const unevaluated = r.thresholdsUnevaluated ?? [];
+  if (r.thresholdsPassed !== null || unevaluated.length > 0) {
+    const known =
+      r.thresholdsPassed === null ? 'none evaluated' : r.thresholdsPassed ? 'all passed' : 'FAILED';
+    const names = unevaluated.map((u) => (u.metric === '*' ? 'all (CSV)' : u.metric));
+    rows.push([
+      'k6 thresholds',
+      names.length > 0 ? `${known}; cannot evaluate: ${names.join(', ')}` : known,
+    ]);
+  }
   return { title: 'Run', head: ['', ''], rows };
 }
 
@@ -69,12 +77,15 @@ export function thresholdTable(r: Report): Table {
   return {
     title: 'Thresholds',
     head: ['metric', 'threshold', 'result', 'from'],
-    rows: r.thresholds.map((t) => [
-      t.metric,
-      t.expression,
-      t.passed ? 'pass' : 'FAIL',
-      t.source === 'k6' ? 'k6' : 'evaluated from samples',
-    ]),
+    rows: [
+      ...r.thresholds.map((t) => [
+        t.metric,
+        t.expression,
+        t.passed ? 'pass' : 'FAIL',
+        t.source === 'k6' ? 'k6' : 'evaluated from samples',
+      ]),
+      ...(r.thresholdsUnevaluated ?? []).map((u) => [u.metric, '?', 'cannot evaluate', u.reason]),
+    ],
   };
 }
 

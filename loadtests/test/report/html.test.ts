@@ -50,6 +50,7 @@ function blockedRunReport(): Report {
       { metric: 'http_req_duration', expression: 'p(95)<100', passed: false, source: 'evaluated' },
     ],
     thresholdsPassed: false,
+    thresholdsUnevaluated: [],
     checks: [],
     metrics: [],
     timeline: rows,
