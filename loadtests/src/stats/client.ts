@@ -237,6 +237,22 @@ export class ClientAggregator implements SampleSink {
     };
   }
 
+  /** The whole run's quantiles as k6 computes them (the latency metric's own totals). */
+  private exactOverall(g: GroupStats): GroupStats {
+    const agg = this.totals.get(this.latencyMetric ?? K6.latency);
+    if (!g.latency || !agg || agg.type !== 'trend' || agg.count !== g.latency.count) return g;
+    return {
+      ...g,
+      latency: {
+        ...g.latency,
+        p50: agg.quantile(0.5),
+        p90: agg.quantile(0.9),
+        p95: agg.quantile(0.95),
+        p99: agg.quantile(0.99),
+      },
+    };
+  }
+
   private evaluateThresholds(durationSec: number, warnings: string[]): ThresholdResult[] {
     const out: ThresholdResult[] = [];
     const check = (metric: string, agg: MetricAgg, expressions: readonly string[]) => {
@@ -364,7 +380,7 @@ export class ClientAggregator implements SampleSink {
       ...(hasSamples ? { startMs: this.start, endMs: this.end } : {}),
       resolutionMs: hasSamples ? width : null,
       timeline,
-      overall: this.stats('all', this.overall, durationSec),
+      overall: this.exactOverall(this.stats('all', this.overall, durationSec)),
       byScenario: sortGroups(this.scenarios),
       byName: sortGroups(this.names),
     };
