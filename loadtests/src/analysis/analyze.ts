@@ -8,6 +8,7 @@ import type { ClientBucket } from '../stats/client.js';
 import { joinTimeline, type Row } from './join.js';
 import type { Report } from './report.js';
 import { analyseRows, type VerdictOptions } from './verdict.js';
+import { capacityOf } from './capacity.js';
 
 export interface AnalyzeOptions {
   file: string;
@@ -113,6 +114,20 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
     buckets = buckets.filter((b) => b.t + stepMs > (from ?? -Infinity) && b.t < (to ?? Infinity));
   const rows = joinTimeline(buckets, stepMs, server);
   const analysis = analyseRows(rows, { ...o.verdict, wholeRunClient: summaryOnly });
+  const top = server?.blockingStacks?.[0];
+  if (analysis.verdict.bottleneck === 'event-loop' && top) {
+    // Name the code: the first frame of the heaviest stack that is not Node's own.
+    const frame = top.frames.find((f) => !/ node:/.test(f)) ?? top.frames[0] ?? '(no frames)';
+    analysis.verdict.summary += `; blocked most by ${frame.split(' ')[0]}`;
+    analysis.verdict.evidence.push(
+      `the heaviest blocking stack starts in ${frame}: ${top.count} captured stall(s), ${top.totalMs.toFixed(0)} ms in all (see the stacks table)`,
+    );
+  }
+  if (rows.length === 0 && client.overall.requests > 0)
+    // Requests completed, but nothing can be laid against the server's side.
+    analysis.verdict.summary = summaryOnly
+      ? `unknown: ${client.overall.requests} requests, but a summary file carries no times and no per-second data; pass --from and --to with --collector or --prometheus to judge the server`
+      : `unknown: ${client.overall.requests} requests, but no server data to judge them against (pass --collector or --prometheus with --job)`;
   const dropped = client.summary.metrics.find((m) => m.name === K6.dropped)?.values.count ?? 0;
   const thresholdsPassed =
     client.summary.passed ??
@@ -148,6 +163,15 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
         }
       : null,
     analysis,
+    capacity: summaryOnly
+      ? null
+      : capacityOf(
+          rows,
+          stepMs,
+          client.summary.thresholds,
+          client.latencyMetric,
+          client.summary.metrics.find((m) => m.name === 'vus_max')?.values.max,
+        ),
     blockingStacks: server?.blockingStacks ?? [],
     baseline: null,
     warnings,

@@ -8,6 +8,7 @@ import type {
 import type { BlockingStack, ServerData, SignalKey } from '../server/source.js';
 import type { GroupStats } from '../stats/client.js';
 import type { Analysis } from './verdict.js';
+import type { Capacity } from './capacity.js';
 import type { Row } from './join.js';
 import type { BaselineComparison } from './baseline.js';
 
@@ -39,6 +40,8 @@ export interface Report {
       })
     | null;
   analysis: Analysis;
+  /** A ramping run's break point and what gave out first; null for other runs. */
+  capacity: Capacity | null;
   blockingStacks: BlockingStack[];
   baseline: BaselineComparison | null;
   warnings: string[];

@@ -222,3 +222,33 @@ export function baselineTable(r: Report): Table | null {
     ]),
   };
 }
+
+const EXHAUSTED: Record<string, string> = {
+  'event-loop': 'the event loop',
+  'thread-pool': 'the thread pool',
+  'outside-the-process': 'something outside the process',
+  'load-generator': 'the load generator itself (k6)',
+  unknown: 'unknown (no server data)',
+};
+
+/** A ramp's break point; null for runs that are not ramps. */
+export function capacityTable(r: Report): Table | null {
+  const c = r.capacity;
+  if (!c) return null;
+  return {
+    title: 'Capacity (ramp)',
+    head: ['', ''],
+    rows: [
+      [
+        'break point',
+        c.breakPointRps === null
+          ? c.brokeAt === null
+            ? `did not break (peak ${num(c.peakOfferedRps, 0)}/s offered)`
+            : 'broke at the start'
+          : `${num(c.breakPointRps, 0)} req/s offered, every check holding`,
+      ],
+      ['gave out first', c.exhausted === null ? '-' : (EXHAUSTED[c.exhausted] ?? c.exhausted)],
+      ...c.evidence.map((e) => ['evidence', e]),
+    ],
+  };
+}

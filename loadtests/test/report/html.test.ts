@@ -69,6 +69,7 @@ function blockedRunReport(): Report {
       },
     },
     analysis: analyseRows(rows),
+    capacity: null,
     blockingStacks: [
       {
         fingerprint: 'a1',
