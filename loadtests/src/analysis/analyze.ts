@@ -160,6 +160,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
           instances: server.instances,
           ...(server.rateWindow ? { rateWindow: server.rateWindow } : {}),
           peaks: peaks(rows),
+          stallsCounted: server.stallsCounted ?? null,
         }
       : null,
     analysis,

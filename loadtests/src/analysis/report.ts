@@ -35,7 +35,9 @@ export interface Report {
   metrics: SummaryMetric[];
   timeline: Row[];
   server:
-    | (Omit<ServerData, 'signals' | 'blockingStacks' | 'warnings'> & {
+    | (Omit<ServerData, 'signals' | 'blockingStacks' | 'warnings' | 'stallsCounted'> & {
+        /** Stalls the agent counted (all of them); null when the source does not keep the counter. */
+        stallsCounted: number | null;
         peaks: Record<SignalKey, number | null>;
       })
     | null;

@@ -193,15 +193,38 @@ export function timelineTable(r: Report, maxRows = 24): Table {
   };
 }
 
+/**
+ * The run's own evidence of CPU starvation: a late loop that was mostly idle
+ * (delay p99 >= 50 ms at utilization < 50%) means the process waited for a
+ * core, not for JavaScript.
+ */
+export function starvedBuckets(r: Report): number {
+  return r.timeline.filter((x) => {
+    const s = x.server;
+    return (
+      s.loopDelayP99 !== null &&
+      s.loopDelayP99 >= 50 &&
+      s.utilization !== null &&
+      s.utilization < 0.5
+    );
+  }).length;
+}
+
 export function stacksTable(r: Report): Table {
+  const counted = r.server?.stallsCounted ?? null;
+  const captured = r.blockingStacks.reduce((a, s) => a + s.count, 0);
+  const starved = starvedBuckets(r);
+  // A stack in Node's own internals during starvation shows where the thread was descheduled.
+  const mark = (s: Report['blockingStacks'][number]) =>
+    starved > 0 && /^\S+ node:/.test(s.frames[0] ?? '') ? ' [captured during CPU starvation]' : '';
   return {
-    title: 'Top blocking stacks during the run',
-    head: ['stalls', 'total blocked', 'longest', 'stack (top frames)'],
+    title: `Top blocking stacks during the run (captured stalls: a sample, at most 10 a minute per instance by default${counted !== null ? `; the agent counted ${counted} stalls in all, ${captured} captured` : ''}${starved > 0 ? `; the process was starved of CPU in ${starved} bucket(s): stacks in Node internals are where it waited, not what blocked` : ''})`,
+    head: ['captured stalls', 'total blocked', 'longest', 'stack (top frames)'],
     rows: r.blockingStacks.map((s) => [
       num(s.count, 0),
       ms(s.totalMs),
       ms(s.maxMs),
-      s.frames.slice(0, 3).join(' ← '),
+      s.frames.slice(0, 3).join(' ← ') + mark(s),
     ]),
   };
 }

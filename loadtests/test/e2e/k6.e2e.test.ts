@@ -141,7 +141,7 @@ test(
       cwd: REPO_DIR,
     });
     t.after(() => collector.stop());
-    await collector.waitForOutput(/listening on/);
+    await collector.waitForOutput(/listening on/, 60_000);
     const prometheus: Prometheus = await startPrometheus({
       targets: [`127.0.0.1:${collectorPort}`],
       flags: ['--web.enable-remote-write-receiver'],
@@ -165,7 +165,7 @@ test(
     );
     t.after(() => target.stop());
     const baseUrl = `http://127.0.0.1:${targetPort}`;
-    await target.waitForOutput(/listening on/);
+    await target.waitForOutput(/listening on/, 60_000);
     await waitFor(
       async () => {
         const body = (await (await fetch(`${collectorUrl}/api/v1/instances`)).json()) as {
@@ -173,7 +173,7 @@ test(
         };
         return body.services.some((s) => s.job === JOB);
       },
-      { what: `the collector to list job ${JOB}`, timeoutMs: 20_000, intervalMs: 250 },
+      { what: `the collector to list job ${JOB}`, timeoutMs: 60_000, intervalMs: 250 },
     );
     await prometheus.waitForTargetsUp();
 
@@ -248,23 +248,24 @@ test(
       // Let the agent's last export and a scrape pass.
       await sleep(2500);
 
+      const server = ['--collector', collectorUrl, '--job', JOB];
+      const ndjson = await analyzeJson(
+        files.ndjson,
+        ...server,
+        '--html',
+        join(ARTIFACTS, `k6-${run.name}.html`),
+      );
+      // Summary files carry no times: the run's window as its samples say (k6's start-up
+      // and end-of-test work on a busy machine take seconds the run itself does not).
+      assert.ok(ndjson.window, `${run.name}: the NDJSON has a window`);
       const window = [
         '--from',
-        new Date(fromMs - 1000).toISOString(),
+        new Date(ndjson.window.from).toISOString(),
         '--to',
-        new Date(toMs + 1000).toISOString(),
+        new Date(ndjson.window.to).toISOString(),
       ];
-      const server = ['--collector', collectorUrl, '--job', JOB];
       const forms: [string, Report][] = [
-        [
-          'json.gz',
-          await analyzeJson(
-            files.ndjson,
-            ...server,
-            '--html',
-            join(ARTIFACTS, `k6-${run.name}.html`),
-          ),
-        ],
+        ['json.gz', ndjson],
         ['csv', await analyzeJson(files.csv, ...server)],
         ['summary-export', await analyzeJson(files.export, ...server, ...window)],
         ['handleSummary', await analyzeJson(files.summary, ...server, ...window)],
@@ -323,6 +324,16 @@ test(
       const fromNdjson = forms[0]?.[1] as Report;
       if (run.name === 'blocking') {
         const stacks = JSON.stringify(fromNdjson.blockingStacks);
+        // Stalls come from the agent's counter (every 150 ms block, ~2 a second), the
+        // captured stacks are a sample of them (at most 10 a minute by default).
+        const fromProm = forms[4]?.[1] as Report;
+        const captured = fromNdjson.blockingStacks.reduce((a, x) => a + x.count, 0);
+        const counted = fromProm.server?.stallsCounted ?? 0;
+        assert.ok(counted >= 15, `the agent counted ${counted} stalls`);
+        assert.ok(counted >= captured, `counted ${counted} >= captured ${captured}`);
+        lines.push(
+          `| blocking | stalls | agent counted ${counted} | captured ${captured} | | | | | |`,
+        );
         assert.match(stacks, /blockFor/, 'the blocking function is named');
         assert.match(
           fromNdjson.analysis.verdict.summary + fromNdjson.analysis.verdict.evidence.join(' '),

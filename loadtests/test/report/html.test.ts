@@ -59,6 +59,7 @@ function blockedRunReport(): Report {
       url: 'http://127.0.0.1:4318',
       job: 'shop/api',
       instances: ['a'],
+      stallsCounted: null,
       peaks: {
         loopDelayP99: 140,
         loopDelayMax: 230,
