@@ -32,12 +32,15 @@ function flatClient(
   stepMs: number,
   p95: number | undefined,
   rps: number,
+  p50: number | undefined,
 ): ClientBucket[] {
   const out: ClientBucket[] = [];
+  // The median rides along: the whole run's p95 against its median is the
+  // only sign of degradation a summary carries (see analyseRows).
   const latency =
     p95 === undefined
       ? null
-      : { count: 1, avg: p95, min: p95, p50: p95, p90: p95, p95, p99: p95, max: p95 };
+      : { count: 1, avg: p95, min: p95, p50: p50 ?? p95, p90: p95, p95, p99: p95, max: p95 };
   for (let t = Math.floor(fromMs / stepMs) * stepMs; t < toMs; t += stepMs)
     out.push({
       t,
@@ -107,6 +110,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
       stepMs,
       client.overall.latency?.p95 ?? undefined,
       client.overall.rps,
+      client.overall.latency?.p50 ?? undefined,
     );
   }
   // Within the window only: a --from/--to narrower than the file selects a phase.

@@ -124,7 +124,7 @@ function explain(label: string, r: Report): string {
 
 test(
   'real k6: steady, blocking, thread-pool and ramp runs against the target with the agent and the collector; every output form agrees with k6',
-  { timeout: 420_000 },
+  { timeout: 600_000 },
   async (t) => {
     const k6 = findK6();
     if (!k6) {
