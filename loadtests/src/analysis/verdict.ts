@@ -316,7 +316,11 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
   }
 
   const focus = (diverged ? slowRows : judged).filter(hasServer);
-  const base = focus.length > 0 ? focus : judged.filter(hasServer);
+  const picked = focus.length > 0 ? focus : judged.filter(hasServer);
+  // A degraded summary's p95 is the worst stretch of the run, not each bucket's latency:
+  // a delay counts against the run's typical (median) latency instead.
+  const base =
+    wholeRunDegraded && first.p50 !== null ? picked.map((r) => ({ ...r, p95: first.p50 })) : picked;
   const criteria: Criteria = diverged
     ? {
         minImpactMs: o.minImpactMs,
