@@ -13,6 +13,8 @@ export const K6 = {
   httpReqs: 'k6_http_reqs_total',
   httpReqFailed: 'k6_http_req_failed_rate',
   vus: 'k6_vus',
+  /** VUs allocated so far: what an arrival-rate executor has had to start. */
+  vusMax: 'k6_vus_max',
   droppedIterations: 'k6_dropped_iterations_total',
 } as const;
 

@@ -69,6 +69,7 @@ async function pushK6Series(url: string): Promise<void> {
     { name: K6.httpReqs, labels: req, samples: times.map((t, i) => [t, 50 * i]) },
     { name: K6.httpReqFailed, labels: req, samples: times.map((t) => [t, 0]) },
     { name: K6.vus, labels: run, samples: times.map((t) => [t, 10]) },
+    { name: K6.vusMax, labels: run, samples: times.map((t) => [t, 20]) },
     {
       name: K6.droppedIterations,
       labels: { ...run, scenario: 'ok' },

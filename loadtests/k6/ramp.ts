@@ -14,6 +14,10 @@ import { summaryWriter } from './lib/summary.ts';
 
 const MAX_RATE = envNumber('MAX_RATE', 400);
 const RAMP = env('RAMP', '3m');
+/** The calm first stage (to 50/s), before the climb. */
+const WARMUP = env('WARMUP', '30s');
+/** When > 0, every iteration asks for this much synchronous CPU work (`/block?ms=`), like a CPU-bound handler. */
+const WORK_MS = envNumber('WORK_MS', 0);
 
 export const options = buildOptions({
   script: 'ramp',
@@ -29,16 +33,17 @@ export const options = buildOptions({
       preAllocatedVUs: 50,
       maxVUs: 500,
       stages: [
-        { target: rate(50), duration: '30s' },
+        { target: rate(50), duration: WARMUP },
         { target: rate(MAX_RATE), duration: RAMP },
       ],
     },
   },
 });
 
-/** Mostly the fast endpoint, every tenth iteration a file read. */
+/** Mostly the fast endpoint (or WORK_MS of CPU work), every tenth iteration a file read. */
 export function mixed(): void {
   if (exec.scenario.iterationInTest % 10 === 0) hit('fs', '/fs');
+  else if (WORK_MS > 0) hit('work', `/block?ms=${WORK_MS}`);
   else hit('ok', '/ok');
 }
 

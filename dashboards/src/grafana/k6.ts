@@ -16,7 +16,29 @@ import { datasourceVariable, labelVariable, senderVariable } from './variables.j
 export const K6_UID = 'loopscope-k6';
 
 const T = `${K6_TESTID_LABEL}=~"$${K6_TESTID_LABEL}"`;
-const F = ['job=~"$job"', 'instance=~"$instance"'] as const;
+/**
+ * The collector's own agent (self-monitoring, `serviceName` in
+ * collector/src/cli/serve.ts) is not a load-test target: left out of the
+ * target panels, also when the job variable is "All".
+ */
+const SELF_JOB = 'loopscope-collector';
+const NOT_SELF = `job!="${SELF_JOB}"`;
+const F = ['job=~"$job"', NOT_SELF, 'instance=~"$instance"'] as const;
+
+/**
+ * Per-second rate of a k6 counter that also counts its first flush. k6's
+ * remote write sends a counter only in flushes with new samples, starting
+ * from 0, so rate() (which needs two samples) loses each counter's first
+ * flush, and a one-burst counter has no rate at all. The increase over a
+ * fixed minute with a missing earlier sample taken as 0 keeps both.
+ */
+function k6CounterIncrease(metric: string, by: string[]): string {
+  const s = sel(metric, T);
+  const grouping = by.length > 0 ? ` by (${by.join(', ')})` : '';
+  return `sum${grouping} (${s} - ((${s} offset 1m) * 1 or ${s} * 0))`;
+}
+const k6CounterRate = (metric: string, by: string[]): string =>
+  `${k6CounterIncrease(metric, by)} / 60`;
 const R = '$__rate_interval';
 const NAME = `{{${K6_NAME_LABEL}}}`;
 
@@ -30,7 +52,7 @@ export function k6Dashboard(o: GenerateOptions): dashboard.Dashboard {
     .refresh('10s')
     .withVariable(datasourceVariable())
     .withVariable(labelVariable(K6_TESTID_LABEL, K6.vus))
-    .withVariable(senderVariable('job', { multi: true }))
+    .withVariable(senderVariable('job', { multi: true, filter: NOT_SELF }))
     .withVariable(senderVariable('instance', { multi: true, filter: F[0] }))
 
     .withRow(row('Latency vs event loop'))
@@ -71,10 +93,12 @@ export function k6Dashboard(o: GenerateOptions): dashboard.Dashboard {
     .withPanel(
       timeseriesPanel(
         'Requests per second',
-        [{ expr: sumRate(K6.httpReqs, [K6_NAME_LABEL], R, T), legend: NAME }],
+        [{ expr: k6CounterRate(K6.httpReqs, [K6_NAME_LABEL]), legend: NAME }],
         {
           unit: 'reqps',
           w: 8,
+          description:
+            'Per second over the last minute (k6 counters start at 0), counting the first flush of each counter (rate() would drop it).',
         },
       ),
     )
@@ -95,10 +119,20 @@ export function k6Dashboard(o: GenerateOptions): dashboard.Dashboard {
       ),
     )
     .withPanel(
-      timeseriesPanel('Virtual users', [{ expr: `sum(${sel(K6.vus, T)})`, legend: 'VUs' }], {
-        unit: 'short',
-        w: 8,
-      }),
+      timeseriesPanel(
+        'Virtual users',
+        [
+          // Arrival-rate VUs are busy only during a request: a once-a-second gauge mostly reads 0.
+          { expr: `sum(max_over_time(${sel(K6.vus, T)}[${R}]))`, legend: 'active (peak)' },
+          { expr: `sum(${sel(K6.vusMax, T)})`, legend: 'allocated (vus_max)' },
+        ],
+        {
+          unit: 'short',
+          w: 8,
+          description:
+            'Allocated VUs grow when an arrival-rate executor needs more to keep its rate; at maxVUs it drops iterations.',
+        },
+      ),
     )
     .withPanel(
       timeseriesPanel(
@@ -114,11 +148,19 @@ export function k6Dashboard(o: GenerateOptions): dashboard.Dashboard {
     .withPanel(
       timeseriesPanel(
         'Dropped iterations',
-        [{ expr: `sum(increase(${sel(K6.droppedIterations, T)}[${R}]))`, legend: 'dropped' }],
+        [
+          // The counter's value is the run's total so far (it starts at 0); a single burst
+          // is one sample, which increase() cannot see.
+          { expr: `sum(${sel(K6.droppedIterations, T)})`, legend: 'dropped (total)' },
+          {
+            expr: k6CounterIncrease(K6.droppedIterations, []),
+            legend: 'dropped in the last minute',
+          },
+        ],
         {
           unit: 'short',
           description:
-            'Iterations the arrival-rate executor could not start: the target fell behind.',
+            'Iterations the arrival-rate executor could not start (all VUs busy): the target, or the load generator, fell behind.',
         },
       ),
     )

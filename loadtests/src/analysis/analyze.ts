@@ -1,3 +1,4 @@
+import type { InputLimits } from '../k6/limits.js';
 import { stat } from 'node:fs/promises';
 import { K6 } from '../k6/builtin.js';
 import { readResults } from '../k6/read.js';
@@ -7,6 +8,7 @@ import type { ClientBucket } from '../stats/client.js';
 import { joinTimeline, type Row } from './join.js';
 import type { Report } from './report.js';
 import { analyseRows, type VerdictOptions } from './verdict.js';
+import { capacityOf } from './capacity.js';
 
 export interface AnalyzeOptions {
   file: string;
@@ -20,6 +22,7 @@ export interface AnalyzeOptions {
   onProgress?: ProgressFn;
   verdict?: Partial<VerdictOptions>;
   maxBuckets?: number;
+  limits?: InputLimits;
 }
 
 /** Summary inputs have no timeline: one row per server step, each with the run's overall numbers. */
@@ -29,12 +32,15 @@ function flatClient(
   stepMs: number,
   p95: number | undefined,
   rps: number,
+  p50: number | undefined,
 ): ClientBucket[] {
   const out: ClientBucket[] = [];
+  // The median rides along: the whole run's p95 against its median is the
+  // only sign of degradation a summary carries (see analyseRows).
   const latency =
     p95 === undefined
       ? null
-      : { count: 1, avg: p95, min: p95, p50: p95, p90: p95, p95, p99: p95, max: p95 };
+      : { count: 1, avg: p95, min: p95, p50: p50 ?? p95, p90: p95, p95, p99: p95, max: p95 };
   for (let t = Math.floor(fromMs / stepMs) * stepMs; t < toMs; t += stepMs)
     out.push({
       t,
@@ -66,6 +72,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
     latencyMetric: o.latencyMetric,
     onProgress: o.onProgress,
     maxBuckets: o.maxBuckets,
+    ...(o.limits ? { limits: o.limits } : {}),
   });
   const warnings = [...client.summary.warnings];
   const from = o.fromMs ?? client.startMs;
@@ -103,6 +110,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
       stepMs,
       client.overall.latency?.p95 ?? undefined,
       client.overall.rps,
+      client.overall.latency?.p50 ?? undefined,
     );
   }
   // Within the window only: a --from/--to narrower than the file selects a phase.
@@ -110,6 +118,20 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
     buckets = buckets.filter((b) => b.t + stepMs > (from ?? -Infinity) && b.t < (to ?? Infinity));
   const rows = joinTimeline(buckets, stepMs, server);
   const analysis = analyseRows(rows, { ...o.verdict, wholeRunClient: summaryOnly });
+  const top = server?.blockingStacks?.[0];
+  if (analysis.verdict.bottleneck === 'event-loop' && top) {
+    // Name the code: the first frame of the heaviest stack that is not Node's own.
+    const frame = top.frames.find((f) => !/ node:/.test(f)) ?? top.frames[0] ?? '(no frames)';
+    analysis.verdict.summary += `; blocked most by ${frame.split(' ')[0]}`;
+    analysis.verdict.evidence.push(
+      `the heaviest blocking stack starts in ${frame}: ${top.count} captured stall(s), ${top.totalMs.toFixed(0)} ms in all (see the stacks table)`,
+    );
+  }
+  if (rows.length === 0 && client.overall.requests > 0)
+    // Requests completed, but nothing can be laid against the server's side.
+    analysis.verdict.summary = summaryOnly
+      ? `unknown: ${client.overall.requests} requests, but a summary file carries no times and no per-second data; pass --from and --to with --collector or --prometheus to judge the server`
+      : `unknown: ${client.overall.requests} requests, but no server data to judge them against (pass --collector or --prometheus with --job)`;
   const dropped = client.summary.metrics.find((m) => m.name === K6.dropped)?.values.count ?? 0;
   const thresholdsPassed =
     client.summary.passed ??
@@ -130,6 +152,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
     byName: client.byName,
     thresholds: client.summary.thresholds,
     thresholdsPassed,
+    thresholdsUnevaluated: client.summary.unevaluated ?? [],
     checks: client.summary.checks,
     metrics: client.summary.metrics,
     timeline: rows,
@@ -141,9 +164,19 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
           instances: server.instances,
           ...(server.rateWindow ? { rateWindow: server.rateWindow } : {}),
           peaks: peaks(rows),
+          stallsCounted: server.stallsCounted ?? null,
         }
       : null,
     analysis,
+    capacity: summaryOnly
+      ? null
+      : capacityOf(
+          rows,
+          stepMs,
+          client.summary.thresholds,
+          client.latencyMetric,
+          client.summary.metrics.find((m) => m.name === 'vus_max')?.values.max,
+        ),
     blockingStacks: server?.blockingStacks ?? [],
     baseline: null,
     warnings,

@@ -76,6 +76,15 @@ export function joinTimeline(
       server ? resample(server.signals[k], starts, widthMs) : starts.map(() => null),
     ]),
   ) as Record<SignalKey, (number | null)[]>;
+  // A p99 estimated from histogram buckets (Prometheus interpolates inside
+  // the bucket) can land above the measured max of the same window; no
+  // quantile is above the max, so the max caps it, whatever the source.
+  const p99s = resampled.loopDelayP99;
+  resampled.loopDelayMax.forEach((max, i) => {
+    const p = p99s[i];
+    if (max !== null && max !== undefined && p !== null && p !== undefined && p > max)
+      p99s[i] = max;
+  });
   return client.map((b, i) => ({
     t: b.t,
     requests: b.requests,

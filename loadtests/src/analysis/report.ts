@@ -1,7 +1,14 @@
-import type { CheckResult, InputFormat, SummaryMetric, ThresholdResult } from '../k6/model.js';
+import type {
+  CheckResult,
+  InputFormat,
+  SummaryMetric,
+  ThresholdResult,
+  UnevaluatedThreshold,
+} from '../k6/model.js';
 import type { BlockingStack, ServerData, SignalKey } from '../server/source.js';
 import type { GroupStats } from '../stats/client.js';
 import type { Analysis } from './verdict.js';
+import type { Capacity } from './capacity.js';
 import type { Row } from './join.js';
 import type { BaselineComparison } from './baseline.js';
 
@@ -22,15 +29,21 @@ export interface Report {
   thresholds: ThresholdResult[];
   /** All thresholds passed (k6's own verdict for machine-readable summaries); null when none are known. */
   thresholdsPassed: boolean | null;
+  /** Thresholds the input cannot carry, by name (not counted in thresholdsPassed). */
+  thresholdsUnevaluated: UnevaluatedThreshold[];
   checks: CheckResult[];
   metrics: SummaryMetric[];
   timeline: Row[];
   server:
-    | (Omit<ServerData, 'signals' | 'blockingStacks' | 'warnings'> & {
+    | (Omit<ServerData, 'signals' | 'blockingStacks' | 'warnings' | 'stallsCounted'> & {
+        /** Stalls the agent counted (all of them); null when the source does not keep the counter. */
+        stallsCounted: number | null;
         peaks: Record<SignalKey, number | null>;
       })
     | null;
   analysis: Analysis;
+  /** A ramping run's break point and what gave out first; null for other runs. */
+  capacity: Capacity | null;
   blockingStacks: BlockingStack[];
   baseline: BaselineComparison | null;
   warnings: string[];

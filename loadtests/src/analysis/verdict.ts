@@ -270,8 +270,18 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
     0.1,
   ) as number;
   const limit = Math.max(baseline * o.divergeFactor, baseline + o.divergeMinMs);
+  // A summary has no latency over time, so no divergence to find; a run whose
+  // p95 stands far above its own median (the same limit a divergence uses,
+  // the median as baseline) degraded somewhere, and every bucket is judged
+  // as a slow one, with the same criteria as an NDJSON run's slow buckets.
+  const first = measured[0] as Row;
+  const wholeRunLimit =
+    first.p50 !== null
+      ? Math.max(first.p50 * o.divergeFactor, first.p50 + o.divergeMinMs)
+      : Infinity;
+  const wholeRunDegraded = o.wholeRunClient && (first.p95 as number) > wholeRunLimit;
   const slow = o.wholeRunClient
-    ? rows.map(() => false)
+    ? rows.map(() => wholeRunDegraded)
     : sustained(rows.map((r) => (r.p95 !== null ? r.p95 > limit : r.dropped > 0)));
   const judged = rows.filter((r, i) => r.p95 !== null || slow[i]);
   const slowRows = rows.filter((_, i) => slow[i]);
@@ -281,7 +291,7 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
   const peakP95 = maxOf(measured, (r) => r.p95) as number;
   const evidence: string[] = [
     o.wholeRunClient
-      ? `summary input: no per-second client data, so each bucket is judged against the run's p95 of ${ms(peakP95)}`
+      ? `summary input: no per-second client data, so each bucket is judged against the run's p95 of ${ms(peakP95)}${wholeRunDegraded ? `, which is above its median's limit of ${ms(wholeRunLimit)}: the run degraded` : ''}`
       : divergence
         ? `client p95 left its baseline of ${ms(baseline)} at ${clock(divergence.t)} and peaked at ${ms(peakP95)}; ${slowRows.length} of ${judged.length} buckets were slow (p95 > ${ms(limit)} in two buckets or more in a row)`
         : `client p95 stayed between ${ms(baseline)} (baseline) and ${ms(peakP95)} with no sustained divergence (limit ${ms(limit)})`,
@@ -306,7 +316,11 @@ export function analyseRows(rows: readonly Row[], opts: Partial<VerdictOptions> 
   }
 
   const focus = (diverged ? slowRows : judged).filter(hasServer);
-  const base = focus.length > 0 ? focus : judged.filter(hasServer);
+  const picked = focus.length > 0 ? focus : judged.filter(hasServer);
+  // A degraded summary's p95 is the worst stretch of the run, not each bucket's latency:
+  // a delay counts against the run's typical (median) latency instead.
+  const base =
+    wholeRunDegraded && first.p50 !== null ? picked.map((r) => ({ ...r, p95: first.p50 })) : picked;
   const criteria: Criteria = diverged
     ? {
         minImpactMs: o.minImpactMs,

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { GATE_KEYS, GATES, parseGate, type GateKey } from '../analysis/baseline.js';
 import { parseTimeArg } from '../k6/time.js';
+import { DEFAULT_LIMITS } from '../k6/limits.js';
 
 export const HELP = `loopscope-analyze: join k6 results with the server's event loop and name the bottleneck
 
@@ -36,6 +37,15 @@ Comparison (CI gates):
   --gate KEY=PCT|off      allowed change in the bad direction, repeatable; keys and defaults:
 ${GATE_KEYS.map((k) => `                            ${k.padEnd(11)} ${String(GATES[k].pct).padStart(3)}%  ${GATES[k].label}`).join('\n')}
   --fail-on-thresholds    exit 3 when a k6 threshold failed
+  --unevaluated-thresholds warn|fail
+                          a threshold the input cannot carry (submetric thresholds in --out json,
+                          every threshold in CSV): warn in the report (default), or with
+                          --fail-on-thresholds count it as failed (exit 3)
+
+Input limits (bytes; suffixes KiB, MiB, GiB):
+  --max-input-bytes N     decoded bytes read from the file at most, after gunzip
+                          (default ${DEFAULT_LIMITS.maxInputBytes / 1024 ** 3} GiB): stops a gzip bomb
+  --max-line-bytes N      bytes in one NDJSON line or CSV record at most (default ${DEFAULT_LIMITS.maxLineBytes / 1024 ** 2} MiB)
 
   --no-progress           no progress bar (it is drawn only on a terminal anyway)
   -h, --help              this text
@@ -63,8 +73,25 @@ export interface CliOptions {
   baseline?: string;
   gates: Partial<Record<GateKey, number>>;
   failOnThresholds: boolean;
+  /** What --fail-on-thresholds does with thresholds the input cannot carry. */
+  unevaluatedThresholds: 'warn' | 'fail';
+  maxInputBytes: number;
+  maxLineBytes: number;
   progress: boolean;
   help: boolean;
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+function bytes(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const m = /^(\d+)\s*(kib|mib|gib)?$/i.exec(raw.trim());
+  const n = m ? Number(m[1]) * (BYTE_UNITS[(m[2] ?? '').toLowerCase()] ?? 1) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1024)
+    throw new UsageError(
+      `--${name} must be a byte count of at least 1024 (suffixes KiB, MiB, GiB), got ${JSON.stringify(raw)}`,
+    );
+  return n;
 }
 
 function time(name: string, raw: string | undefined): number | undefined {
@@ -100,6 +127,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
         baseline: { type: 'string' },
         gate: { type: 'string', multiple: true },
         'fail-on-thresholds': { type: 'boolean', default: false },
+        'unevaluated-thresholds': { type: 'string', default: 'warn' },
+        'max-input-bytes': { type: 'string' },
+        'max-line-bytes': { type: 'string' },
         'no-progress': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -114,6 +144,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
       format: 'md',
       gates: {},
       failOnThresholds: false,
+      unevaluatedThresholds: 'warn',
+      maxInputBytes: DEFAULT_LIMITS.maxInputBytes,
+      maxLineBytes: DEFAULT_LIMITS.maxLineBytes,
       progress: false,
       help: true,
     };
@@ -144,6 +177,11 @@ export function parseCli(argv: readonly string[]): CliOptions {
       throw new UsageError((err as Error).message);
     }
   }
+  const unevaluated = v['unevaluated-thresholds'];
+  if (unevaluated !== 'warn' && unevaluated !== 'fail')
+    throw new UsageError(
+      `--unevaluated-thresholds must be warn or fail, got ${JSON.stringify(unevaluated)}`,
+    );
   const fromMs = time('from', v.from);
   const toMs = time('to', v.to);
   if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs)
@@ -165,6 +203,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(v.baseline ? { baseline: v.baseline } : {}),
     gates,
     failOnThresholds: v['fail-on-thresholds'],
+    unevaluatedThresholds: unevaluated,
+    maxInputBytes: bytes('max-input-bytes', v['max-input-bytes'], DEFAULT_LIMITS.maxInputBytes),
+    maxLineBytes: bytes('max-line-bytes', v['max-line-bytes'], DEFAULT_LIMITS.maxLineBytes),
     progress: !v['no-progress'],
     help: false,
   };

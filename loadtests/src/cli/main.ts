@@ -69,6 +69,7 @@ export async function main(
       ...(o.fromMs !== undefined ? { fromMs: o.fromMs } : {}),
       ...(o.toMs !== undefined ? { toMs: o.toMs } : {}),
       ...(bar ? { onProgress: bar.update } : {}),
+      limits: { maxInputBytes: o.maxInputBytes, maxLineBytes: o.maxLineBytes },
     });
   } finally {
     bar?.done();
@@ -86,5 +87,18 @@ export async function main(
 
   if (report.baseline?.regressed) return EXIT.regression;
   if (o.failOnThresholds && report.thresholdsPassed === false) return EXIT.thresholds;
+  const unevaluated = report.thresholdsUnevaluated;
+  if (o.failOnThresholds && unevaluated.length > 0) {
+    const names = unevaluated.map((u) => u.metric).join(', ');
+    if (o.unevaluatedThresholds === 'fail') {
+      process.stderr.write(
+        `loopscope-analyze: thresholds cannot be evaluated from this input (${names}): failing (--unevaluated-thresholds fail)\n`,
+      );
+      return EXIT.thresholds;
+    }
+    process.stderr.write(
+      `loopscope-analyze: warning: thresholds cannot be evaluated from this input (${names}); --unevaluated-thresholds fail makes this exit 3\n`,
+    );
+  }
   return EXIT.ok;
 }

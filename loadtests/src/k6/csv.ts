@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse';
 import { InputError } from '../errors.js';
 import { BUILTIN_METRIC_TYPES } from './builtin.js';
+import { DEFAULT_LIMITS, lineTooLong, type InputLimits } from './limits.js';
 import { openBytes } from './open.js';
 import type { ProgressFn, SampleSink } from './sink.js';
 import { parseCsvTime } from './time.js';
@@ -22,8 +23,9 @@ export async function readCsv(
   file: string,
   sink: SampleSink,
   onProgress?: ProgressFn,
+  limits: InputLimits = DEFAULT_LIMITS,
 ): Promise<{ samples: number; warnings: string[] }> {
-  const source = await openBytes(file);
+  const source = await openBytes(file, limits.maxInputBytes);
   const parser = source.stream.pipe(
     parse({
       info: true,
@@ -31,6 +33,7 @@ export async function readCsv(
       relax_quotes: false,
       relax_column_count: true,
       bom: true,
+      max_record_size: limits.maxLineBytes,
     }),
   );
   source.stream.on('error', (e) => parser.destroy(e));
@@ -92,6 +95,8 @@ export async function readCsv(
     if (err instanceof InputError) throw err;
     const e = err as Error & { lines?: number; code?: string };
     const line = typeof e.lines === 'number' ? e.lines : lastLine + 1;
+    if (e.code === 'CSV_MAX_RECORD_SIZE')
+      throw new InputError(file, line, lineTooLong(limits.maxLineBytes));
     if (e.code === 'CSV_QUOTE_NOT_CLOSED')
       throw new InputError(file, line, 'truncated: a quoted field is never closed');
     throw new InputError(file, line, e.message);

@@ -50,6 +50,17 @@ export interface ThresholdResult {
   source: 'k6' | 'evaluated';
 }
 
+/**
+ * A threshold the input cannot carry, so neither k6's verdict nor the samples
+ * to evaluate it are there: submetric thresholds in `--out json` (k6 writes
+ * the submetric, not its threshold), every threshold in CSV.
+ */
+export interface UnevaluatedThreshold {
+  /** The metric or submetric, `*` when the input carries no thresholds at all. */
+  metric: string;
+  reason: string;
+}
+
 export interface CheckResult {
   name: string;
   path?: string;
@@ -67,6 +78,8 @@ export interface RunSummary {
   endMs?: number;
   metrics: SummaryMetric[];
   thresholds: ThresholdResult[];
+  /** Thresholds the input cannot carry (see UnevaluatedThreshold); empty when none. */
+  unevaluated?: UnevaluatedThreshold[];
   checks: CheckResult[];
   /** k6's overall verdict when the input carries one (machine-readable summary). */
   passed?: boolean;

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { METRIC_TYPES, type MetricDecl, type MetricType, type Submetric } from './model.js';
+import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 import { openLines } from './open.js';
 import type { ProgressFn, SampleSink } from './sink.js';
 import { parseRfc3339 } from './time.js';
@@ -34,9 +35,17 @@ function declOf(o: Json, fail: (why: string) => never): MetricDecl {
   const type = data.type;
   if (typeof type !== 'string' || !METRIC_TYPES.includes(type as MetricType))
     return fail(`metric "${name}" has unknown type ${JSON.stringify(type)}`);
-  const thresholds = Array.isArray(data.thresholds)
-    ? data.thresholds.filter((t): t is string => typeof t === 'string')
-    : [];
+  // k6 writes each threshold as its source had it: a string, or an object
+  // `{ threshold, abortOnFail, delayAbortEval }` (the ramp's abortOnFail gates).
+  const thresholds: string[] = [];
+  if (Array.isArray(data.thresholds)) {
+    for (const t of data.thresholds) {
+      if (typeof t === 'string') thresholds.push(t);
+      else if (isObject(t) && typeof t.threshold === 'string') thresholds.push(t.threshold);
+      else
+        fail(`metric "${name}" has a threshold that is neither a string nor {"threshold": string}`);
+    }
+  }
   const submetrics: Submetric[] = [];
   if (Array.isArray(data.submetrics)) {
     for (const s of data.submetrics) {
@@ -62,8 +71,9 @@ export async function readNdjson(
   file: string,
   sink: SampleSink,
   onProgress?: ProgressFn,
+  limits: InputLimits = DEFAULT_LIMITS,
 ): Promise<number> {
-  const reader = await openLines(file);
+  const reader = await openLines(file, limits);
   const { source } = reader;
   let pending = await reader.next();
   let count = 0;

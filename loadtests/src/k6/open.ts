@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { Transform, type Readable } from 'node:stream';
 import { InputError } from '../errors.js';
+import { DEFAULT_LIMITS, inflatedTooFar, lineTooLong, type InputLimits } from './limits.js';
 
 /** A results file as a stream of decoded bytes (gunzipped when needed), with progress on the raw bytes. */
 export interface ByteSource {
@@ -13,6 +13,8 @@ export interface ByteSource {
   readonly totalBytes: number;
   /** Bytes of the file read so far (compressed bytes for .gz). */
   bytesRead(): number;
+  /** Decoded bytes delivered so far (at most the --max-input-bytes limit). */
+  decodedBytes(): number;
   readonly stream: Readable;
   close(): void;
 }
@@ -39,8 +41,15 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
-/** Opens `file`; gzip is recognised by its magic bytes, not by the name. */
-export async function openBytes(file: string): Promise<ByteSource> {
+/**
+ * Opens `file`; gzip is recognised by its magic bytes, not by the name. The
+ * stream fails with an InputError once it delivered more than
+ * `maxInputBytes` decoded bytes.
+ */
+export async function openBytes(
+  file: string,
+  maxInputBytes = DEFAULT_LIMITS.maxInputBytes,
+): Promise<ByteSource> {
   let size: number;
   let gzip: boolean;
   try {
@@ -66,14 +75,27 @@ export async function openBytes(file: string): Promise<ByteSource> {
     counter.on('error', (e) => gunzip.destroy(e));
     stream = counter.pipe(gunzip);
   }
+  let decoded = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      decoded += chunk.length;
+      if (decoded > maxInputBytes)
+        done(new InputError(file, undefined, inflatedTooFar(maxInputBytes)));
+      else done(null, chunk);
+    },
+  });
+  stream.on('error', (e) => cap.destroy(e));
+  stream = stream.pipe(cap);
   return {
     file,
     gzip,
     totalBytes: size,
     bytesRead: () => read,
+    decodedBytes: () => decoded,
     stream,
     close() {
       raw.destroy();
+      counter.destroy();
       stream.destroy();
     },
   };
@@ -98,7 +120,8 @@ export async function peekText(file: string, limit = 64 * 1024): Promise<string>
 }
 
 /** The whole decoded file as one string (summary files are small). */
-export async function readAllText(file: string, maxBytes = 512 * 1024 * 1024): Promise<string> {
+// Summary files are a few hundred kB; 64 MiB keeps one string well inside V8's limit.
+export async function readAllText(file: string, maxBytes = 64 * 1024 * 1024): Promise<string> {
   const src = await openBytes(file);
   const chunks: Buffer[] = [];
   let total = 0;
@@ -131,33 +154,90 @@ export interface LineReader {
   close(): void;
 }
 
-export async function openLines(file: string): Promise<LineReader> {
-  const source = await openBytes(file);
-  const rl = createInterface({ input: source.stream, crlfDelay: Infinity });
-  let streamError: unknown;
-  // readline does not reject its iterator on input errors; remember and report them.
-  source.stream.on('error', (e) => {
-    streamError ??= e;
-    rl.close();
-  });
-  const it = rl[Symbol.asyncIterator]();
+/**
+ * Splits the decoded bytes into lines itself (not readline): a line longer
+ * than `maxLineBytes` stops the read with its line number instead of growing
+ * one string until V8 gives up, and runs of empty lines (a newline bomb) are
+ * counted in a tight loop over the buffer without creating a string each.
+ * Only non-empty lines are returned; `line` keeps counting the skipped ones.
+ */
+export async function openLines(
+  file: string,
+  limits: InputLimits = DEFAULT_LIMITS,
+): Promise<LineReader> {
+  const source = await openBytes(file, limits.maxInputBytes);
+  const chunks = source.stream[Symbol.asyncIterator]();
+  const ready: { text: string; line: number }[] = [];
+  let head = 0;
+  let parts: Buffer[] = [];
+  let partBytes = 0;
   let line = 0;
+  let ended = false;
+  const fail = (at: number, err: unknown): never => {
+    if (err instanceof InputError) throw err;
+    throw new InputError(file, at, describeIoError(err));
+  };
+  const emit = (buf: Buffer): void => {
+    line++;
+    let end = buf.length;
+    if (end > 0 && buf[end - 1] === 0x0d) end--;
+    if (end === 0) return;
+    const text = buf.toString('utf8', 0, end);
+    ready.push({ text: line === 1 ? text.replace(/^\uFEFF/, '') : text, line });
+  };
+  const split = (chunk: Buffer): void => {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (partBytes === 0) {
+        // Empty lines: count them without slicing.
+        while (pos < chunk.length && chunk[pos] === 0x0a) {
+          line++;
+          pos++;
+        }
+        if (pos >= chunk.length) break;
+      }
+      const nl = chunk.indexOf(0x0a, pos);
+      const end = nl < 0 ? chunk.length : nl;
+      if (partBytes + (end - pos) > limits.maxLineBytes)
+        throw new InputError(file, line + 1, lineTooLong(limits.maxLineBytes));
+      if (nl < 0) {
+        parts.push(chunk.subarray(pos));
+        partBytes += chunk.length - pos;
+        break;
+      }
+      if (partBytes === 0) emit(chunk.subarray(pos, nl));
+      else {
+        parts.push(chunk.subarray(pos, nl));
+        emit(Buffer.concat(parts));
+        parts = [];
+        partBytes = 0;
+      }
+      pos = nl + 1;
+    }
+  };
   return {
     source,
     async next() {
-      let r: IteratorResult<string>;
-      try {
-        r = await it.next();
-      } catch (err) {
-        throw new InputError(file, line + 1, describeIoError(streamError ?? err));
+      while (head >= ready.length && !ended) {
+        ready.length = 0;
+        head = 0;
+        let r: IteratorResult<unknown>;
+        try {
+          r = await chunks.next();
+        } catch (err) {
+          return fail(line + 1, err);
+        }
+        if (r.done) {
+          ended = true;
+          if (partBytes > 0) emit(Buffer.concat(parts));
+          parts = [];
+          partBytes = 0;
+        } else split(r.value as Buffer);
       }
-      if (streamError) throw new InputError(file, line + 1, describeIoError(streamError));
-      if (r.done) return undefined;
-      line++;
-      return { text: line === 1 ? r.value.replace(/^\uFEFF/, '') : r.value, line };
+      if (head >= ready.length) return undefined;
+      return ready[head++];
     },
     close() {
-      rl.close();
       source.close();
     },
   };

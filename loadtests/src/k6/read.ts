@@ -7,6 +7,7 @@ import { readCsv } from './csv.js';
 import { readNdjson } from './ndjson.js';
 import { peekText, readAllText } from './open.js';
 import type { ProgressFn } from './sink.js';
+import type { InputLimits } from './limits.js';
 import { classifySummary, readSummaryDocument } from './summary-files.js';
 
 export interface ReadOptions {
@@ -14,8 +15,11 @@ export interface ReadOptions {
   onProgress?: ProgressFn;
   /** Timeline buckets kept before they coarsen (default 3600). */
   maxBuckets?: number;
+  /** Input size limits (default DEFAULT_LIMITS). */
+  limits?: InputLimits;
 }
 
+const NDJSON_START = /"type"\s*:\s*"(Metric|Point)"/;
 const CSV_HEADER = /^\s*"?metric_name"?\s*,/;
 
 /** Tells the format from the first line: NDJSON, CSV, or a JSON document (a summary). */
@@ -30,7 +34,10 @@ export async function detectFormat(file: string): Promise<'ndjson' | 'csv' | 'js
       const o = JSON.parse(trimmed) as { type?: unknown };
       if (o.type === 'Metric' || o.type === 'Point') return 'ndjson';
     } catch {
-      // Not one JSON object per line: a (pretty-printed) document.
+      // A first line longer than the peek that starts like a Point or Metric
+      // line is NDJSON (the line-length limit will speak); anything else is
+      // a (pretty-printed) document.
+      if (!/[\r\n]/.test(head) && NDJSON_START.test(trimmed.slice(0, 1024))) return 'ndjson';
     }
     return 'json';
   }
@@ -65,9 +72,9 @@ export async function readResults(
   const agg = new ClientAggregator(latencyMetric, 200, opts.maxBuckets);
   const warnings: string[] = [];
   if (format === 'ndjson') {
-    await readNdjson(file, agg, opts.onProgress);
+    await readNdjson(file, agg, opts.onProgress, opts.limits);
   } else {
-    const r = await readCsv(file, agg, opts.onProgress);
+    const r = await readCsv(file, agg, opts.onProgress, opts.limits);
     warnings.push(...r.warnings);
   }
   return { ...agg.finish(format, warnings), format };

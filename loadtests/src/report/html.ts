@@ -12,6 +12,7 @@ import {
   serverTable,
   stacksTable,
   thresholdTable,
+  capacityTable,
   timelineTable,
   type Table,
 } from './tables.js';
@@ -168,7 +169,7 @@ export function renderHtml(r: Report): string {
 ${d ? `<p><strong>Latency diverged at ${esc(clock(d.t))} UTC</strong>: p95 ${esc(ms(d.latencyMs))} against a baseline of ${esc(ms(d.baselineMs))}.</p>` : ''}</div>
 ${baseline ? `<p><strong>Baseline: ${r.baseline?.regressed ? 'REGRESSION' : 'no regression'}</strong></p>${table(baseline)}` : ''}
 ${charts}
-${table(runTable(r))}${table(thresholdTable(r))}${table(scenarioTable(r))}${table(nameTable(r))}
+${capacityTable(r) ? table(capacityTable(r) as Table) : ''}${table(runTable(r))}${table(thresholdTable(r))}${table(scenarioTable(r))}${table(nameTable(r))}
 ${r.server ? table(serverTable(r)) : ''}${r.blockingStacks.length > 0 ? table(stacksTable(r)) : ''}
 ${r.timeline.length > 0 ? table(timelineTable(r, 60)) : ''}
 ${r.warnings.length > 0 ? `<section><h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></section>` : ''}

@@ -9,6 +9,7 @@ import {
   serverTable,
   stacksTable,
   thresholdTable,
+  capacityTable,
   timelineTable,
   type Table,
 } from './tables.js';
@@ -52,6 +53,8 @@ export function renderMarkdown(r: Report): string {
       '',
       table(baseline),
     );
+  const capacity = capacityTable(r);
+  if (capacity) parts.push(table(capacity));
   parts.push(
     table(runTable(r)),
     table(thresholdTable(r)),

@@ -60,8 +60,16 @@ export function runTable(r: Report): Table {
       'server data',
       `${r.server.source} ${r.server.url}, job ${r.server.job}, ${r.server.instances.length} instance(s)${r.server.rateWindow ? `, rate window ${r.server.rateWindow}` : ''}`,
     ]);
-  if (r.thresholdsPassed !== null)
-    rows.push(['k6 thresholds', r.thresholdsPassed ? 'all passed' : 'FAILED']);
+  const unevaluated = r.thresholdsUnevaluated ?? [];
+  if (r.thresholdsPassed !== null || unevaluated.length > 0) {
+    const known =
+      r.thresholdsPassed === null ? 'none evaluated' : r.thresholdsPassed ? 'all passed' : 'FAILED';
+    const names = unevaluated.map((u) => (u.metric === '*' ? 'all (CSV)' : u.metric));
+    rows.push([
+      'k6 thresholds',
+      names.length > 0 ? `${known}; cannot evaluate: ${names.join(', ')}` : known,
+    ]);
+  }
   return { title: 'Run', head: ['', ''], rows };
 }
 
@@ -69,12 +77,15 @@ export function thresholdTable(r: Report): Table {
   return {
     title: 'Thresholds',
     head: ['metric', 'threshold', 'result', 'from'],
-    rows: r.thresholds.map((t) => [
-      t.metric,
-      t.expression,
-      t.passed ? 'pass' : 'FAIL',
-      t.source === 'k6' ? 'k6' : 'evaluated from samples',
-    ]),
+    rows: [
+      ...r.thresholds.map((t) => [
+        t.metric,
+        t.expression,
+        t.passed ? 'pass' : 'FAIL',
+        t.source === 'k6' ? 'k6' : 'evaluated from samples',
+      ]),
+      ...(r.thresholdsUnevaluated ?? []).map((u) => [u.metric, '?', 'cannot evaluate', u.reason]),
+    ],
   };
 }
 
@@ -182,15 +193,38 @@ export function timelineTable(r: Report, maxRows = 24): Table {
   };
 }
 
+/**
+ * The run's own evidence of CPU starvation: a late loop that was mostly idle
+ * (delay p99 >= 50 ms at utilization < 50%) means the process waited for a
+ * core, not for JavaScript.
+ */
+export function starvedBuckets(r: Report): number {
+  return r.timeline.filter((x) => {
+    const s = x.server;
+    return (
+      s.loopDelayP99 !== null &&
+      s.loopDelayP99 >= 50 &&
+      s.utilization !== null &&
+      s.utilization < 0.5
+    );
+  }).length;
+}
+
 export function stacksTable(r: Report): Table {
+  const counted = r.server?.stallsCounted ?? null;
+  const captured = r.blockingStacks.reduce((a, s) => a + s.count, 0);
+  const starved = starvedBuckets(r);
+  // A stack in Node's own internals during starvation shows where the thread was descheduled.
+  const mark = (s: Report['blockingStacks'][number]) =>
+    starved > 0 && /^\S+ node:/.test(s.frames[0] ?? '') ? ' [captured during CPU starvation]' : '';
   return {
-    title: 'Top blocking stacks during the run',
-    head: ['stalls', 'total blocked', 'longest', 'stack (top frames)'],
+    title: `Top blocking stacks during the run (captured stalls: a sample, at most 10 a minute per instance by default${counted !== null ? `; the agent counted ${counted} stalls in all, ${captured} captured` : ''}${starved > 0 ? `; the process was starved of CPU in ${starved} bucket(s): stacks in Node internals are where it waited, not what blocked` : ''})`,
+    head: ['captured stalls', 'total blocked', 'longest', 'stack (top frames)'],
     rows: r.blockingStacks.map((s) => [
       num(s.count, 0),
       ms(s.totalMs),
       ms(s.maxMs),
-      s.frames.slice(0, 3).join(' ← '),
+      s.frames.slice(0, 3).join(' ← ') + mark(s),
     ]),
   };
 }
@@ -209,5 +243,35 @@ export function baselineTable(r: Report): Table | null {
       `${g.allowedPct}%`,
       g.regressed ? 'REGRESSION' : 'ok',
     ]),
+  };
+}
+
+const EXHAUSTED: Record<string, string> = {
+  'event-loop': 'the event loop',
+  'thread-pool': 'the thread pool',
+  'outside-the-process': 'something outside the process',
+  'load-generator': 'the load generator itself (k6)',
+  unknown: 'unknown (no server data)',
+};
+
+/** A ramp's break point; null for runs that are not ramps. */
+export function capacityTable(r: Report): Table | null {
+  const c = r.capacity;
+  if (!c) return null;
+  return {
+    title: 'Capacity (ramp)',
+    head: ['', ''],
+    rows: [
+      [
+        'break point',
+        c.breakPointRps === null
+          ? c.brokeAt === null
+            ? `did not break (peak ${num(c.peakOfferedRps, 0)}/s offered)`
+            : 'broke at the start'
+          : `${num(c.breakPointRps, 0)} req/s offered, every check holding`,
+      ],
+      ['gave out first', c.exhausted === null ? '-' : (EXHAUSTED[c.exhausted] ?? c.exhausted)],
+      ...c.evidence.map((e) => ['evidence', e]),
+    ],
   };
 }

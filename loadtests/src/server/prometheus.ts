@@ -20,6 +20,7 @@ const name = {
   pool: promNameOf(METRICS.threadpoolQueueDelay),
   resources: promNameOf(METRICS.resourceActive),
   pending: promNameOf(METRICS.threadpoolPending),
+  blocks: promNameOf(METRICS.eventloopBlocks),
 };
 
 const escapeLabel = (v: string) =>
@@ -130,6 +131,14 @@ export class PrometheusSource implements ServerSource {
       `/api/v1/series?${new URLSearchParams({ 'match[]': `${name.utilization}${sel}`, start: String(start), end: String(end) }).toString()}`,
     );
     const instances = [...new Set(labelSets.map((s) => s.instance ?? ''))].filter(Boolean).sort();
+    // The agent's stall counter over the window; a series born inside the
+    // window counts from 0 (its earlier value is taken as 0, as increase() cannot).
+    const blocks = `${name.blocks}${sel}`;
+    const spanSec = Math.max(1, end - start);
+    const counted = await this.api<{ result: { value: [number, string] }[] }>(
+      `/api/v1/query?${new URLSearchParams({ query: `sum(${blocks} - ((${blocks} offset ${spanSec}s) * 1 or ${blocks} * 0))`, time: String(end) }).toString()}`,
+    );
+    const stallsCounted = Number(counted.result[0]?.value[1] ?? 0);
     const warnings: string[] = [];
     if (instances.length === 0)
       warnings.push(
@@ -142,6 +151,7 @@ export class PrometheusSource implements ServerSource {
       instances,
       signals,
       rateWindow: window,
+      ...(Number.isFinite(stallsCounted) ? { stallsCounted: Math.round(stallsCounted) } : {}),
       warnings,
     };
   }

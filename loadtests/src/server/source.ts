@@ -51,6 +51,12 @@ export interface ServerData {
   /** Each signal over the window; several instances are folded to the worst one per time by the analysis. */
   signals: Record<SignalKey, Point[]>;
   blockingStacks?: BlockingStack[];
+  /**
+   * Stalls the agent counted in the window (its `loopscope.eventloop.blocks`
+   * counter: every stall, captured or not); the captured stacks are a
+   * sample of these. Undefined when the source does not keep the counter.
+   */
+  stallsCounted?: number;
   /** The rate()/quantile window Prometheus computed over. */
   rateWindow?: string;
   warnings: string[];

@@ -5,6 +5,7 @@ import type {
   Sample,
   SummaryMetric,
   ThresholdResult,
+  UnevaluatedThreshold,
 } from '../k6/model.js';
 import type { SampleSink } from '../k6/sink.js';
 import { compare, parseThreshold } from '../k6/thresholds.js';
@@ -236,6 +237,22 @@ export class ClientAggregator implements SampleSink {
     };
   }
 
+  /** The whole run's quantiles as k6 computes them (the latency metric's own totals). */
+  private exactOverall(g: GroupStats): GroupStats {
+    const agg = this.totals.get(this.latencyMetric ?? K6.latency);
+    if (!g.latency || !agg || agg.type !== 'trend' || agg.count !== g.latency.count) return g;
+    return {
+      ...g,
+      latency: {
+        ...g.latency,
+        p50: agg.quantile(0.5),
+        p90: agg.quantile(0.9),
+        p95: agg.quantile(0.95),
+        p99: agg.quantile(0.99),
+      },
+    };
+  }
+
   private evaluateThresholds(durationSec: number, warnings: string[]): ThresholdResult[] {
     const out: ThresholdResult[] = [];
     const check = (metric: string, agg: MetricAgg, expressions: readonly string[]) => {
@@ -274,6 +291,33 @@ export class ClientAggregator implements SampleSink {
     return out;
   }
 
+  /**
+   * Thresholds the samples cannot settle: k6 creates a submetric for each
+   * submetric threshold (and one of its own, `{expected_response:true}`) but
+   * `--out json` does not write that threshold; CSV writes none at all.
+   */
+  private unevaluated(format: 'ndjson' | 'csv'): UnevaluatedThreshold[] {
+    if (format === 'csv')
+      return [
+        {
+          metric: '*',
+          reason:
+            'CSV output carries no thresholds: none was evaluated (use --out json, --summary-export or handleSummary)',
+        },
+      ];
+    const out: UnevaluatedThreshold[] = [];
+    for (const decl of this.decls.values())
+      for (const s of decl.submetrics) {
+        if (s.name === `${decl.name}{expected_response:true}`) continue;
+        out.push({
+          metric: s.name,
+          reason:
+            '--out json lists this submetric but not its thresholds; read them from --summary-export or handleSummary',
+        });
+      }
+    return out;
+  }
+
   finish(format: 'ndjson' | 'csv', warnings: string[]): ClientResult {
     const hasSamples = this.start <= this.end;
     const durationMs = hasSamples ? Math.max(this.end - this.start, 1) : 0;
@@ -307,6 +351,7 @@ export class ClientAggregator implements SampleSink {
       ...(hasSamples ? { durationMs, startMs: this.start, endMs: this.end } : {}),
       metrics,
       thresholds: this.evaluateThresholds(durationSec, warnings),
+      unevaluated: this.unevaluated(format),
       checks: [],
       warnings,
     };
@@ -335,7 +380,7 @@ export class ClientAggregator implements SampleSink {
       ...(hasSamples ? { startMs: this.start, endMs: this.end } : {}),
       resolutionMs: hasSamples ? width : null,
       timeline,
-      overall: this.stats('all', this.overall, durationSec),
+      overall: this.exactOverall(this.stats('all', this.overall, durationSec)),
       byScenario: sortGroups(this.scenarios),
       byName: sortGroups(this.names),
     };

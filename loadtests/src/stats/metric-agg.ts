@@ -1,4 +1,5 @@
 import type { MetricType } from '../k6/model.js';
+import { ExactValues } from './exact.js';
 import { newSketch, type Sketch } from './sketch.js';
 
 /** One k6 metric's running aggregate, the way k6's sinks keep it. */
@@ -13,9 +14,19 @@ export class MetricAgg {
   /** Rate: samples whose value is non-zero. */
   trues = 0;
   readonly sketch: Sketch | undefined;
+  private readonly exact: ExactValues | undefined;
 
   constructor(readonly type: MetricType) {
     this.sketch = type === 'trend' ? newSketch() : undefined;
+    this.exact = type === 'trend' ? new ExactValues() : undefined;
+  }
+
+  /** k6's own percentile while the values are few enough to keep, else the sketch's. */
+  quantile(x: number): number {
+    const exact = this.exact?.quantile(x);
+    if (exact !== undefined) return exact;
+    const s = this.sketch as Sketch;
+    return Math.min(this.max, Math.max(this.min, s.getValueAtQuantile(x)));
   }
 
   add(value: number, time: number): void {
@@ -29,6 +40,7 @@ export class MetricAgg {
       this.last = value;
     }
     this.sketch?.accept(value);
+    this.exact?.add(value);
   }
 
   /** k6's summary values for this metric; `durationSec` turns counts into per-second rates. */
@@ -46,8 +58,7 @@ export class MetricAgg {
           fails: this.count - this.trues,
         };
       case 'trend': {
-        const s = this.sketch as Sketch;
-        const q = (x: number) => Math.min(this.max, Math.max(this.min, s.getValueAtQuantile(x)));
+        const q = (x: number) => this.quantile(x);
         return {
           avg: this.sum / this.count,
           min: this.min,
@@ -65,10 +76,7 @@ export class MetricAgg {
   /** The value a threshold's aggregation method names, or undefined if it does not apply to this type. */
   method(method: string, durationSec: number, percentile?: number): number | undefined {
     if (method === 'p' && this.sketch && percentile !== undefined)
-      return Math.min(
-        this.max,
-        Math.max(this.min, this.sketch.getValueAtQuantile(percentile / 100)),
-      );
+      return this.quantile(percentile / 100);
     const v = this.values(durationSec);
     const key = method === 'med' ? 'med' : method;
     return v[key];

@@ -158,3 +158,30 @@ test('a truncated gzip stream is an input error, not a crash', async () => {
     /gzip stream is corrupt or truncated \(unexpected end of file\)/,
   );
 });
+
+test('object thresholds ({threshold, abortOnFail, delayAbortEval}) are evaluated; submetric thresholds are named as not evaluable', async () => {
+  // Lines as k6 v0.49 wrote them for ramp.ts and threadpool.ts (abortOnFail gates, a name:ok submetric).
+  const lines = [
+    '{"type":"Metric","data":{"name":"dropped_iterations","type":"counter","contains":"default","thresholds":[{"threshold":"count<=50","abortOnFail":true,"delayAbortEval":"10s"}],"submetrics":null},"metric":"dropped_iterations"}',
+    '{"type":"Metric","data":{"name":"http_req_duration","type":"trend","contains":"time","thresholds":[{"threshold":"p(95)<100","abortOnFail":true,"delayAbortEval":"10s"},"p(99)<250"],"submetrics":[{"name":"http_req_duration{name:ok}","suffix":"name:ok","tags":{"name":"ok"}},{"name":"http_req_duration{expected_response:true}","suffix":"expected_response:true","tags":{"expected_response":"true"}}]},"metric":"http_req_duration"}',
+    ...Array.from(
+      { length: 60 },
+      (_, i) =>
+        `{"type":"Point","data":{"time":"2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z","value":1,"tags":{}},"metric":"dropped_iterations"}`,
+    ),
+    '{"type":"Point","data":{"time":"2026-01-01T00:00:01Z","value":5,"tags":{"name":"ok","expected_response":"true"}},"metric":"http_req_duration"}',
+  ];
+  const file = join(tempDir(), 'ramp.ndjson');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const r = await readResults(file);
+  const dropped = r.summary.thresholds.find((t) => t.metric === 'dropped_iterations');
+  assert.deepEqual(dropped && { expression: dropped.expression, passed: dropped.passed }, {
+    expression: 'count<=50',
+    passed: false,
+  });
+  assert.equal(r.summary.thresholds.filter((t) => t.metric === 'http_req_duration').length, 2);
+  assert.deepEqual(
+    r.summary.unevaluated?.map((u) => u.metric),
+    ['http_req_duration{name:ok}'],
+  );
+});

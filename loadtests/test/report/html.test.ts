@@ -50,6 +50,7 @@ function blockedRunReport(): Report {
       { metric: 'http_req_duration', expression: 'p(95)<100', passed: false, source: 'evaluated' },
     ],
     thresholdsPassed: false,
+    thresholdsUnevaluated: [],
     checks: [],
     metrics: [],
     timeline: rows,
@@ -58,6 +59,7 @@ function blockedRunReport(): Report {
       url: 'http://127.0.0.1:4318',
       job: 'shop/api',
       instances: ['a'],
+      stallsCounted: null,
       peaks: {
         loopDelayP99: 140,
         loopDelayMax: 230,
@@ -68,6 +70,7 @@ function blockedRunReport(): Report {
       },
     },
     analysis: analyseRows(rows),
+    capacity: null,
     blockingStacks: [
       {
         fingerprint: 'a1',
