@@ -22,14 +22,14 @@ test('saturated pool: queue_delay p50 >= 10 ms and >= 10x the idle p50; idle poo
     env: {
       UV_THREADPOOL_SIZE: '4',
       JOB_MS: '20',
-      SATURATE_MS: '3000',
+      SATURATE_MS: '6000',
       IDLE_MS: '7500',
       LOOPSCOPE_THREADPOOL_PROBE_INTERVAL_MS: '100',
       OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
       OTEL_METRIC_EXPORT_INTERVAL: '500',
     },
   });
-  await child.waitForOutput(/"phase":"done"/, 30_000);
+  await child.waitForOutput(/"phase":"done"/, 45_000);
   const doneAt = Date.now();
   await waitFor(() => receiver.exports.some((e) => e.at > doneAt + 100), {
     what: 'the last export',
