@@ -2,12 +2,15 @@
  * When is the loop "busy without a long stall"? Fed each tick of the loop
  * monitor (its wall gap and the loop's active time, the agent's own work
  * left out), it cuts time into half-second buckets and says `start` once
- * every bucket of the last `seconds` had a utilization at or above the
- * threshold: the watchdog then asks its thread for a few stack samples.
- * It says `end` when a bucket falls below while sampling. Per-bucket rather
- * than an average: "stayed above for 5 s" is what the setting promises, and
- * a 5 s average would also fire on one 4.6 s stall followed by idle time
- * (a stall is the block event's business).
+ * the utilization over the last `seconds` (a sliding window of buckets) is
+ * at or above the threshold: the watchdog then asks its thread for a few
+ * stack samples. It says `end` when the window falls below while sampling.
+ * A window rather than every bucket: on a loaded machine a thread that is
+ * runnable but not running right after a zero-timeout poll counts as idle
+ * (measured: one 170 ms tick read 84 ms active inside a saturated run), and
+ * one such dip must not reset five seconds. A window can also average above
+ * the threshold over one long stall followed by idle time; its samples then
+ * land on the idle loop, carry no stack, and no event is sent.
  *
  * Bounds: sampling starts at most once per MIN_EVENT_GAP_MS after an event
  * was sent (reported()), so a loop busy for hours gives one busy-loop event
@@ -29,13 +32,16 @@ export class HotLoopDetector {
   private readonly need: number;
   private bucketGap = 0;
   private bucketActive = 0;
-  /** Consecutive busy buckets so far, and their sums. */
-  private run = 0;
+  /** The last `need` buckets, oldest first, and their sums. */
+  private readonly window: { gap: number; active: number }[] = [];
+  private windowGap = 0;
+  private windowActive = 0;
+  /** The current (or last) busy run: its start, end (undefined while it lasts) and sums. */
+  private busy = false;
+  private runStart = 0;
+  private runEnd: number | undefined;
   private runGap = 0;
   private runActive = 0;
-  private runStart = 0;
-  /** When the last run ended (a bucket below the threshold); undefined while it lasts. */
-  private runEnd: number | undefined;
   private sampling = false;
   private nextAllowed = -Infinity;
 
@@ -52,9 +58,10 @@ export class HotLoopDetector {
 
   /** How long the current (or just ended) busy run lasted until `now` (ms), and its utilization. */
   runAt(now: number): { durationMs: number; utilization: number } {
+    if (this.runGap === 0) return { durationMs: 0, utilization: 0 };
     return {
-      durationMs: this.run > 0 ? (this.runEnd ?? now) - this.runStart : 0,
-      utilization: this.runGap > 0 ? this.runActive / this.runGap : 0,
+      durationMs: (this.runEnd ?? now) - this.runStart,
+      utilization: this.runActive / this.runGap,
     };
   }
 
@@ -63,28 +70,38 @@ export class HotLoopDetector {
     this.bucketGap += gapMs;
     this.bucketActive += Math.min(activeMs, gapMs);
     if (this.bucketGap < BUCKET_MS) return undefined;
-    const gap = this.bucketGap;
-    const active = this.bucketActive;
+    const bucket = { gap: this.bucketGap, active: this.bucketActive };
     this.bucketGap = 0;
     this.bucketActive = 0;
-    if (active / gap < this.threshold) {
-      // The run's figures stay readable (runAt) until the next busy bucket starts a new one.
-      this.runEnd ??= now - gap;
+    this.window.push(bucket);
+    this.windowGap += bucket.gap;
+    this.windowActive += bucket.active;
+    if (this.window.length > this.need) {
+      const old = this.window.shift()!;
+      this.windowGap -= old.gap;
+      this.windowActive -= old.active;
+    }
+    const busy =
+      this.window.length === this.need && this.windowActive / this.windowGap >= this.threshold;
+    if (!busy) {
+      if (this.busy) this.runEnd = now;
+      this.busy = false;
       if (!this.sampling) return undefined;
       this.sampling = false;
       return 'end';
     }
-    if (this.runEnd !== undefined || this.run === 0) {
-      this.run = 0;
-      this.runGap = 0;
-      this.runActive = 0;
+    if (this.busy) {
+      this.runGap += bucket.gap;
+      this.runActive += bucket.active;
+    } else {
+      // A new run: it began with the window that first averaged above the threshold.
+      this.busy = true;
+      this.runStart = now - this.windowGap;
       this.runEnd = undefined;
-      this.runStart = now - gap;
+      this.runGap = this.windowGap;
+      this.runActive = this.windowActive;
     }
-    this.run++;
-    this.runGap += gap;
-    this.runActive += active;
-    if (this.sampling || this.run < this.need || now < this.nextAllowed) return undefined;
+    if (this.sampling || now < this.nextAllowed) return undefined;
     this.sampling = true;
     return 'start';
   }
