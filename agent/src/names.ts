@@ -329,3 +329,42 @@ export const BLOCK_EVENT = {
     path: 'url.path',
   },
 } as const;
+
+/**
+ * The OpenTelemetry log record (an event) the watchdog sends when the loop
+ * stayed busy (utilization above LOOPSCOPE_HOT_LOOP_UTILIZATION for
+ * LOOPSCOPE_HOT_LOOP_SECONDS) without one stall long enough to be a block:
+ * the hottest of a few stacks sampled while it was busy. Frames, fingerprint
+ * and label are built as for BLOCK_EVENT, so one culprit is one fingerprint
+ * in both.
+ */
+export const BUSY_EVENT = {
+  name: 'loopscope.eventloop.busy',
+  attributes: {
+    /** How long the loop had been busy when the event was sent, ms. */
+    durationMs: 'loopscope.busy.duration_ms',
+    /** Event-loop utilization over that time (0-1, the agent's own work left out). */
+    utilization: 'loopscope.busy.utilization',
+    /** The utilization threshold it stayed above. */
+    thresholdUtilization: 'loopscope.busy.threshold_utilization',
+    /** Stacks sampled while busy that had JavaScript on them. */
+    samples: 'loopscope.busy.samples',
+    /** Of those, how many had the hottest stack's fingerprint. */
+    hottestSamples: 'loopscope.busy.hottest_samples',
+    /** Up to 3 `{fingerprint, label, samples}` maps, hottest first. */
+    hottest: 'loopscope.busy.hottest',
+    /** The hottest stack's fingerprint (watchdog/frames.ts, as BLOCK_EVENT's). */
+    fingerprint: 'loopscope.busy.fingerprint',
+    /** The hottest stack's label (as BLOCK_EVENT's). */
+    label: 'loopscope.busy.label',
+    /** The application's frame that called into the package the label names: `verifyPassword (src/auth.js:12)`. */
+    caller: 'loopscope.busy.caller',
+    /** The hottest stack: {function, file, line, column} maps, innermost first (BlockFrame). */
+    frames: 'loopscope.busy.frames',
+    stacktrace: BLOCK_EVENT.attributes.stacktrace,
+    function: BLOCK_EVENT.attributes.function,
+    file: BLOCK_EVENT.attributes.file,
+    line: BLOCK_EVENT.attributes.line,
+    column: BLOCK_EVENT.attributes.column,
+  },
+} as const;

@@ -22,6 +22,7 @@ import {
   parseCount,
   parseKeyValueList,
   parseMs,
+  parseRatio,
   parseString,
   parseUrl,
 } from './parse.js';
@@ -41,6 +42,10 @@ export interface BlockOptions {
   blockMaxCapturesPerMinute?: number;
   /** Record which HTTP request each stall hit through AsyncLocalStorage (`LOOPSCOPE_BLOCK_REQUEST_CONTEXT`; default true on Node 24+, false before). */
   blockRequestContext?: boolean;
+  /** Event-loop utilization (0-1] that counts as busy (`LOOPSCOPE_HOT_LOOP_UTILIZATION`, default 0.9). */
+  hotLoopUtilization?: number;
+  /** Whole seconds the loop must stay busy before stacks are sampled; 0 turns busy-loop sampling off (`LOOPSCOPE_HOT_LOOP_SECONDS`, default 5). */
+  hotLoopSeconds?: number;
 }
 
 /** Options of the samplers, shared by `startAgent` and `registerLoopscopeMetrics`. */
@@ -305,6 +310,22 @@ export const SETTINGS = {
     help: 'record the HTTP request (method, route or path) each stall hit, through `diagnostics_channel` and `AsyncLocalStorage`',
     parse: parseBoolean,
   }),
+  hotLoopUtilization: row({
+    option: true,
+    env: ['LOOPSCOPE_HOT_LOOP_UTILIZATION'],
+    default: 0.9,
+    defaultText: '0.9',
+    help: 'event-loop utilization (above 0, at most 1) that counts as busy for the busy-loop event',
+    parse: (raw, source) => parseRatio(raw, source, 0, 1),
+  }),
+  hotLoopSeconds: row({
+    option: true,
+    env: ['LOOPSCOPE_HOT_LOOP_SECONDS'],
+    default: 5,
+    defaultText: '5',
+    help: 'whole seconds the loop must stay busy before a few stacks are sampled for a busy-loop event (needs stack captures on); `0` turns it off',
+    parse: (raw, source) => parseCount(raw, source, 3600),
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -320,6 +341,8 @@ export const SAMPLER_KEYS = [
   'blockThresholdMs',
   'blockMaxCapturesPerMinute',
   'blockRequestContext',
+  'hotLoopUtilization',
+  'hotLoopSeconds',
 ] as const satisfies readonly SettingKey[];
 
 export type ResolvedSamplerOptions = Pick<SettingValues, (typeof SAMPLER_KEYS)[number]>;

@@ -24,6 +24,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { OtlpMetricsProtobufSerializer } from './otlp-metrics-protobuf.js';
 import { decodePartialSuccess, type ExportMetricsResponse } from './otlp-response.js';
+import { logPartialSuccess } from './partial-success-log.js';
 
 export interface LoopscopeMetricExporterConfig {
   /** Full metrics URL; without it, `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/metrics`. */
@@ -50,13 +51,19 @@ export class LoopscopeMetricExporter implements PushMetricExporter {
 
   constructor(config: LoopscopeMetricExporterConfig = {}) {
     const serializer = new OtlpMetricsProtobufSerializer();
+    const options = convertLegacyHttpOptions(config, 'METRICS', 'v1/metrics', {
+      'Content-Type': 'application/x-protobuf',
+    });
     this.delegate = createOtlpHttpExportDelegate<ResourceMetrics, ExportMetricsResponse>(
-      convertLegacyHttpOptions(config, 'METRICS', 'v1/metrics', {
-        'Content-Type': 'application/x-protobuf',
-      }),
+      options,
       {
         serializeRequest: (data) => serializer.serialize(data),
-        deserializeResponse: decodePartialSuccess,
+        // The transport hands the body of a 2xx answer here: the one place partial_success is seen.
+        deserializeResponse: (body) => {
+          const response = decodePartialSuccess(body);
+          logPartialSuccess(response, options.url);
+          return response;
+        },
       },
       COMPONENT_TYPE,
       DATA_POINTS,

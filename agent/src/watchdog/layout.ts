@@ -15,6 +15,13 @@ export const I32 = {
   capturing: 2,
   /** Stalls the watchdog saw but did not capture: the per-minute limit was reached. */
   skipped: 3,
+  /**
+   * Busy-loop stack samples still wanted: the main thread sets it while the
+   * loop stays busy (watchdog/hot-loop.ts), the watchdog thread takes one
+   * every ~sampleIntervalMs and decrements it. Not counted in the per-minute
+   * limit of stall captures: bounded on its own (hot-loop.ts).
+   */
+  hotSamples: 4,
 } as const;
 
 /** BigInt64 slot indexes (8-byte units, after the Int32 slots). */
@@ -35,6 +42,8 @@ export interface WatchdogWorkerData {
   readonly thresholdMs: number;
   readonly heartbeatMs: number;
   readonly maxCapturesPerMinute: number;
+  /** Mean ms between two busy-loop samples. */
+  readonly sampleIntervalMs: number;
   /** `Symbol.for()` key of the capture function on the main thread's globalThis. */
   readonly captureKey: string;
 }

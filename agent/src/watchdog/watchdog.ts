@@ -29,8 +29,10 @@ import type { Sampler, SamplerContext, SamplerFactory } from '../sampler.js';
 import { VERSION } from '../version.js';
 import { anatomyOf, type Anatomy } from './anatomy.js';
 import { installCaptureFunction, stackBelow, type Frame } from './capture.js';
+import { busyRecord } from './busy-event.js';
 import { blockRecord } from './event.js';
 import { sourceMapped } from './frames.js';
+import { HotLoopDetector, MAX_SAMPLES, SAMPLE_INTERVAL_MS } from './hot-loop.js';
 import { IntervalClocks, type IntervalDeltas } from './interval-clocks.js';
 import { I32, I64, SHARED_BYTES, type NoStacksMessage, type WatchdogWorkerData } from './layout.js';
 import { trackRequests, type RequestContext } from './requests.js';
@@ -49,6 +51,10 @@ export interface WatchdogStats {
   readonly captures: number;
   /** Stalls the watchdog thread did not capture because the per-minute limit was reached. */
   readonly rateLimited: number;
+  /** Busy-loop stack samples taken (beside the per-minute stall captures). */
+  readonly busySamples: number;
+  /** Busy-loop events sent. */
+  readonly busyEvents: number;
   /** Main-thread time each capture sent took, ms. */
   readonly pauseMs: Summary;
   /** From the watchdog's request to each capture sent running on the main thread, ms. */
@@ -73,6 +79,8 @@ const NO_STATS = (): WatchdogStats => ({
   stalls: 0,
   captures: 0,
   rateLimited: 0,
+  busySamples: 0,
+  busyEvents: 0,
   pauseMs: summary(),
   delayMs: summary(),
 });
@@ -169,7 +177,15 @@ function start(ctx: SamplerContext): WatchdogSampler {
   blocks.add(0);
   const durations = ctx.histogram(METRICS.eventloopBlockDuration, DELAY_BUCKETS_SECONDS);
   const logger = ctx.loggerProvider.getLogger(SCOPE_NAME, VERSION);
-  const counts = { stalls: 0, captures: 0 };
+  const counts = { stalls: 0, captures: 0, busySamples: 0, busyEvents: 0 };
+  const hot =
+    ctx.options.hotLoopSeconds > 0
+      ? new HotLoopDetector(ctx.options.hotLoopUtilization, ctx.options.hotLoopSeconds)
+      : undefined;
+  /** Busy-loop samples of the current busy period, raw frames (source maps are applied when sent). */
+  let samples: Frame[][] = [];
+  /** Samples taken in the current busy period, empty ones included. */
+  let attempts = 0;
   const pause = summary();
   const delay = summary();
   let stopped = false;
@@ -182,9 +198,18 @@ function start(ctx: SamplerContext): WatchdogSampler {
   /** The tick the clocks were last read on (see tick()). */
   let clocksReadAt: number | undefined;
 
-  // Runs inside the stall, from an interrupt: see capture.ts.
-  function captureHere(): void {
+  // Runs inside the stall (or, with `busy`, inside a busy loop's work), from an interrupt: see capture.ts.
+  function captureHere(busy?: true): void {
     try {
+      if (busy === true) {
+        if (attempts >= MAX_SAMPLES) return;
+        const frames = stackBelow(captureHere);
+        attempts++;
+        counts.busySamples++;
+        // Empty: the sample landed while the loop waited for I/O; it names nothing.
+        if (frames.length > 0) samples.push(frames);
+        return;
+      }
       const start = process.hrtime.bigint();
       const frames = stackBelow(captureHere);
       const request = requests.current();
@@ -241,6 +266,45 @@ function start(ctx: SamplerContext): WatchdogSampler {
     if (stall.captured) send(stall.captured, stall, anatomy);
   }
 
+  /** Sends the busy-loop event from the samples taken, if any had a stack; ends sampling. */
+  function sendBusy(now: number): void {
+    if (!hot) return;
+    Atomics.store(i32, I32.hotSamples, 0);
+    const taken = samples;
+    samples = [];
+    attempts = 0;
+    const { durationMs, utilization } = hot.runAt(now);
+    const record =
+      taken.length > 0
+        ? busyRecord({
+            startEpochMs: performance.timeOrigin + now - durationMs,
+            durationMs,
+            utilization,
+            thresholdUtilization: hot.threshold,
+            samples: taken.map((frames) => frames.map(sourceMapped)),
+          })
+        : undefined;
+    // Even without a record (every sample landed outside JavaScript): the bound holds either way.
+    hot.reported(now);
+    if (!record) return;
+    logger.emit(record);
+    counts.busyEvents++;
+  }
+
+  /** Follows the loop's utilization; asks the watchdog thread for samples while it stays busy. */
+  function watchBusy(now: number, gapMs: number, activeMs: number): void {
+    if (!hot || !worker) return;
+    const change = hot.tick(now, gapMs, activeMs);
+    if (change === 'start') {
+      samples = [];
+      attempts = 0;
+      Atomics.store(i32, I32.hotSamples, MAX_SAMPLES);
+      Atomics.notify(new Int32Array(loop.heartbeat), HEARTBEAT.seq);
+    } else if (change === 'end' || (hot.isSampling && attempts >= MAX_SAMPLES)) {
+      sendBusy(now);
+    }
+  }
+
   function finishEnded(): void {
     const done = ended;
     ended = [];
@@ -248,13 +312,14 @@ function start(ctx: SamplerContext): WatchdogSampler {
   }
 
   /** Each tick of the loop monitor, after its heartbeat. */
-  function beat({ now, stallMs, activeMs, seq }: LoopTick): void {
+  function beat({ now, stallMs, activeMs, gapMs, seq }: LoopTick): void {
     if (stopped) return;
     const captured = pending;
     pending = undefined;
     const deltas = clocks.read();
     clocksReadAt = now;
     finishEnded();
+    watchBusy(now, gapMs, activeMs);
     if (stallMs < thresholdMs) return;
     counts.stalls++;
     blocks.add(1);
@@ -302,6 +367,7 @@ function start(ctx: SamplerContext): WatchdogSampler {
         thresholdMs,
         heartbeatMs,
         maxCapturesPerMinute,
+        sampleIntervalMs: SAMPLE_INTERVAL_MS,
         captureKey: CAPTURE_KEY,
       },
       noStacks,

@@ -40,8 +40,17 @@ export function metricsOf(exp: ReceivedExport): DecodedMetric[] {
   return exp.resourceMetrics.flatMap((rm) => rm.metrics);
 }
 
+export interface ReceiverOptions {
+  /** The body of the 200 answer to the n-th protobuf export (0-based); default empty (full success). */
+  protobufAnswer?: (n: number) => Uint8Array;
+}
+
 /** Starts a receiver (on `port`, default a free one); closed when the test ends. */
-export async function startReceiver(t: TestContext, port = 0): Promise<Receiver> {
+export async function startReceiver(
+  t: TestContext,
+  port = 0,
+  options: ReceiverOptions = {},
+): Promise<Receiver> {
   const exports: ReceivedExport[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -63,7 +72,7 @@ export async function startReceiver(t: TestContext, port = 0): Promise<Receiver>
         res.writeHead(200, {
           'content-type': json ? 'application/json' : 'application/x-protobuf',
         });
-        res.end(json ? '{}' : '');
+        res.end(json ? '{}' : (options.protobufAnswer?.(exports.length - 1) ?? ''));
       } catch (err) {
         res.writeHead(400, { 'content-type': 'text/plain' });
         res.end(String(err));
