@@ -10,7 +10,7 @@ import {
   DROP_REASONS,
   REMOTE_WRITE_METRICS,
   REMOTE_WRITE_RESULTS,
-} from '../src/names.js';
+} from '../src/self-metric-names.js';
 import { EXPORT_RESULTS } from '../src/prometheus/self-metrics.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

@@ -5,7 +5,7 @@
  */
 import type { History, ServiceSummary } from '../history/history.js';
 import { SERIES, type Column } from '../history/series.js';
-import type { SeriesQuery } from './query.js';
+import type { SeriesQuery } from './series-query.js';
 
 export interface FleetView {
   readonly windowMs: number;

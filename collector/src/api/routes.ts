@@ -2,7 +2,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import type { ServiceSummary } from '../history/history.js';
 import type { Column } from '../history/series.js';
 import { QueryError } from '../query/client.js';
-import { BadParameter, parseSeriesQuery } from './query.js';
+import { BadParameter, parseSeriesQuery } from './series-query.js';
 import type { FleetReader } from './reader.js';
 
 export interface InstancesResponse {

@@ -19,7 +19,7 @@ import type {
   Sender,
   Temporality,
 } from './model.js';
-import type { DropReason } from '../names.js';
+import type { DropReason } from '../self-metric-names.js';
 import { Rejections } from '../rejections.js';
 import { OtlpDecodeError, PointRejected } from './errors.js';
 import {

@@ -5,7 +5,7 @@ import { registerOtlpRoute } from '../ingest/route.js';
 import type { PartialSuccess } from '../ingest/response.js';
 import { decodeMetricsExport } from '../otlp/metrics.js';
 import type { OtlpEncoding } from '../otlp/wire.js';
-import { DROP_REASONS } from '../names.js';
+import { DROP_REASONS } from '../self-metric-names.js';
 
 /** Decode, store and count one export body; throws OtlpDecodeError for an unreadable body. */
 export function acceptMetrics(

@@ -8,7 +8,7 @@
  * rather than tracked on every ingest.
  */
 import { Counter, Gauge, Registry, type OpenMetricsContentType } from 'prom-client';
-import { COLLECTOR_METRICS, DROP_REASONS, type DropReason } from '../names.js';
+import { COLLECTOR_METRICS, DROP_REASONS, type DropReason } from '../self-metric-names.js';
 import type { MetricStore } from '../store/store.js';
 
 /** `result` label values of loopscope_collector_exports_total. */

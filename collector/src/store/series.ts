@@ -12,7 +12,7 @@
  * when instances restart or expire.
  */
 import type { Attributes, HistogramPoint, NumberPoint, Temporality } from '../otlp/model.js';
-import type { DropReason } from '../names.js';
+import type { DropReason } from '../self-metric-names.js';
 import type { Family } from './families.js';
 import type { HistogramState, SenderView, SeriesView } from './views.js';
 

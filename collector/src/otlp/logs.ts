@@ -7,10 +7,10 @@
  * OtlpDecodeError (HTTP 400), as for metrics.
  */
 import { BLOCK_EVENT } from '@loopscope/agent/names';
-import type { DecodeLimits } from '../otlp/decode.js';
-import { readSender } from '../otlp/decode.js';
-import { OtlpDecodeError, PointRejected } from '../otlp/errors.js';
-import type { AttrValue, Sender } from '../otlp/model.js';
+import type { DecodeLimits } from './decode.js';
+import { readSender } from './decode.js';
+import { OtlpDecodeError, PointRejected } from './errors.js';
+import type { AttrValue, Sender } from './model.js';
 import {
   readArray,
   readAttributes,
@@ -18,12 +18,12 @@ import {
   readString,
   readUint64,
   type Where,
-} from '../otlp/values.js';
-import { parseJson, parseProtobuf, type OtlpEncoding } from '../otlp/wire.js';
+} from './values.js';
+import { parseJson, parseProtobuf, type OtlpEncoding } from './wire.js';
 import { Rejections } from '../rejections.js';
-import { readStallContext } from './anatomy.js';
-import type { BlockEvent, BlockFrame, SenderBlocks } from './model.js';
-import { ExportLogsServiceRequest } from './proto.js';
+import { readStallContext } from './block-anatomy.js';
+import type { BlockEvent, BlockFrame, SenderBlocks } from './block-model.js';
+import { ExportLogsServiceRequest } from './logs-proto.js';
 
 export interface DecodedLogs {
   readonly batches: SenderBlocks[];

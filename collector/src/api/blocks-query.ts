@@ -1,5 +1,5 @@
 /** Parameters of GET /api/v1/blocks, validated; a bad one is a BadParameter naming it. */
-import { BadParameter } from '../api/query.js';
+import { BadParameter } from './series-query.js';
 
 export interface BlocksQuery {
   readonly job: string;

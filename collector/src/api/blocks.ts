@@ -4,14 +4,14 @@
  * stalled time, and its most recent stalls. Documented in collector/README.md.
  */
 import type { FastifyPluginCallback } from 'fastify';
-import { BadParameter } from '../api/query.js';
+import { BadParameter } from './series-query.js';
 import { DEFAULT_HISTORY } from '../history/options.js';
 import { QueryError, type PromQueryClient } from '../query/client.js';
 import { readBlockTotals, type BlockTotals } from '../query/blocks.js';
-import type { BlockFrame } from './model.js';
-import { parseBlocksQuery } from './query.js';
-import { addStallTotals } from './stall-totals.js';
-import type { BlockStore, InstanceView, StackStats, StoredEvent } from './store.js';
+import type { BlockFrame } from '../otlp/block-model.js';
+import { parseBlocksQuery } from './blocks-query.js';
+import { addStallTotals } from '../store/stall-totals.js';
+import type { BlockStore, InstanceView, StackStats, StoredEvent } from '../store/blocks.js';
 
 export interface BlocksStack {
   readonly fingerprint: string;

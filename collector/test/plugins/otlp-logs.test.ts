@@ -10,8 +10,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { startInProcess, scrape, sampleValue } from '../helpers/collector.js';
 import { raw } from '../helpers/http.js';
-import type { BlocksResponse } from '../../src/events/api.js';
-import { blockEvent, logsExport, RESOURCE } from './logs-sdk.js';
+import type { BlocksResponse } from '../../src/api/blocks.js';
+import { blockEvent, logsExport, RESOURCE } from '../helpers/logs-sdk.js';
 
 async function blocks(url: string, query: string): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${url}/api/v1/blocks?${query}`);

@@ -10,9 +10,9 @@ import type { CollectorContext } from '../context.js';
 import { registerOtlpRoute } from '../ingest/route.js';
 import type { PartialSuccess } from '../ingest/response.js';
 import type { OtlpEncoding } from '../otlp/wire.js';
-import { blocksApi } from './api.js';
-import { decodeLogsExport } from './decode.js';
-import { BlockStore, DEFAULT_BLOCK_STORE } from './store.js';
+import { blocksApi } from '../api/blocks.js';
+import { decodeLogsExport } from '../otlp/logs.js';
+import { BlockStore, DEFAULT_BLOCK_STORE } from '../store/blocks.js';
 
 /** Decode and store one logs export; throws OtlpDecodeError for an unreadable body. */
 export function acceptLogs(
