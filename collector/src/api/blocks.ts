@@ -4,7 +4,8 @@
  * stalled time, and its most recent stalls. Documented in collector/README.md.
  */
 import type { FastifyPluginCallback } from 'fastify';
-import { BadParameter } from './series-query.js';
+import { BadParameter } from './params.js';
+import { badGateway, badRequest } from './replies.js';
 import { DEFAULT_HISTORY } from '../history/options.js';
 import { QueryError, type PromQueryClient } from '../query/client.js';
 import { readBlockTotals, type BlockTotals } from '../query/blocks.js';
@@ -117,17 +118,10 @@ export const blocksApi: FastifyPluginCallback<BlocksApiOptions> = (
       return body;
     } catch (err) {
       if (err instanceof QueryError) {
-        return reply
-          .code(502)
-          .send({ statusCode: 502, error: 'Bad Gateway', message: err.message });
+        return badGateway(reply, err);
       }
       if (!(err instanceof BadParameter)) throw err;
-      return reply.code(400).send({
-        statusCode: 400,
-        error: 'Bad Request',
-        parameter: err.parameter,
-        message: err.message,
-      });
+      return badRequest(reply, err);
     }
   });
   done();

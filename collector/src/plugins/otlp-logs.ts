@@ -26,6 +26,9 @@ export function acceptLogs(
   const evicted = store.evictedInstances;
   for (const batch of decoded.batches) store.add(batch.sender, batch.events, nowMs);
   ctx.selfMetrics.blocksEvicted(store.evictedInstances - evicted);
+  // Block events count like points: accepted, and rejected by reason (dropped_points_total).
+  ctx.selfMetrics.accepted(decoded.accepted);
+  ctx.selfMetrics.rejected(decoded.rejections);
   const ignored =
     decoded.ignored > 0
       ? `${decoded.ignored} log record(s) that are not loopscope block events were ignored`
