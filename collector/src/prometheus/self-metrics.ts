@@ -8,24 +8,15 @@
  * rather than tracked on every ingest.
  */
 import { Counter, Gauge, Registry, type OpenMetricsContentType } from 'prom-client';
-import { COLLECTOR_METRICS, DROP_REASONS, type DropReason } from '../self-metric-names.js';
+import {
+  COLLECTOR_METRICS,
+  DROP_REASONS,
+  EXPORT_RESULTS,
+  type DropReason,
+  type ExportResult,
+} from '../self-metric-names.js';
 import type { Rejections } from '../rejections.js';
 import type { MetricStore } from '../store/store.js';
-
-/** `result` label values of loopscope_collector_exports_total. */
-export const EXPORT_RESULTS = [
-  'accepted',
-  'partial',
-  'malformed',
-  'unauthorized',
-  'too_large',
-  'timeout',
-  'unsupported',
-  'overloaded',
-  'unavailable',
-  'backlogged',
-] as const;
-export type ExportResult = (typeof EXPORT_RESULTS)[number];
 
 export class SelfMetrics {
   readonly registry = new Registry();
