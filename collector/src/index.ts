@@ -22,7 +22,7 @@ export { IngestError, INGEST_ERRORS, type IngestErrorCode } from './ingest/error
 export type { PartialSuccess } from './ingest/response.js';
 export type { InstancesResponse, SeriesResponse } from './api/routes.js';
 export type { InstanceSummary, Liveness, ServiceSummary } from './history/history.js';
-export type { Column } from './history/series.js';
+export type { Column } from './history/chart-series.js';
 export type { BlocksReplica, BlocksResponse, BlocksStack } from './api/blocks.js';
 export type { BlockTotals } from './query/blocks.js';
 export type { BlockFrame } from './otlp/block-model.js';

@@ -6,7 +6,7 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { BadParameter } from './params.js';
 import { badGateway, badRequest } from './replies.js';
-import { DEFAULT_HISTORY } from '../history/options.js';
+import { DEFAULT_HISTORY } from '../history/bounds.js';
 import { QueryError, type PromQueryClient } from '../query/client.js';
 import { readBlockTotals, type BlockTotals } from '../query/blocks.js';
 import type { BlockFrame } from '../otlp/block-model.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify';
 import type { ServiceSummary } from '../history/history.js';
-import type { Column } from '../history/series.js';
+import type { Column } from '../history/chart-series.js';
 import { QueryError } from '../query/client.js';
 import { BadParameter } from './params.js';
 import { badGateway, badRequest } from './replies.js';

@@ -1,4 +1,4 @@
-import { SERIES_NAMES } from '../history/series.js';
+import { SERIES_NAMES } from '../history/chart-series.js';
 import { BadParameter, rejectUnknown, single } from './params.js';
 
 export interface SeriesQuery {

@@ -7,7 +7,7 @@
  */
 import { METRICS } from '@loopscope/agent/names';
 import { COLLECTOR_METRICS } from '../self-metric-names.js';
-import { SERIES, type Column } from '../history/series.js';
+import { SERIES, type Column } from '../history/chart-series.js';
 import { LABEL, PROM, sum } from '../promql/names.js';
 import { eq, quantile, sel, utilization } from '../promql/builders.js';
 import type { SeriesQuery } from '../api/series-query.js';
