@@ -17,7 +17,7 @@ import { otlpMetrics } from './plugins/otlp-metrics.js';
 import { exposition } from './plugins/exposition.js';
 import { health } from './plugins/health.js';
 import { liveUi } from './ui/plugin.js';
-import { blockEvents } from './events/plugin.js';
+import { blockEvents } from './plugins/otlp-logs.js';
 import { PromQueryClient } from './query/client.js';
 import { readAuthHook } from './api/read-auth.js';
 import { remoteWrite } from './plugins/remote-write.js';

@@ -4,7 +4,7 @@
  * already parsed (milliseconds, bytes, file contents); the CLI turns flags
  * and environment variables into this shape.
  */
-import { DEFAULT_HISTORY } from './history/options.js';
+import { DEFAULT_HISTORY } from './history/bounds.js';
 
 export interface CollectorConfig {
   readonly host: string;

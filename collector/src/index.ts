@@ -1,4 +1,4 @@
-export * from './names.js';
+export * from './self-metric-names.js';
 export * from './prometheus/name.js';
 export type * from './otlp/model.js';
 export { decodeMetricsRequest, decodeMetricsExport } from './otlp/metrics.js';
@@ -22,10 +22,10 @@ export { IngestError, INGEST_ERRORS, type IngestErrorCode } from './ingest/error
 export type { PartialSuccess } from './ingest/response.js';
 export type { InstancesResponse, SeriesResponse } from './api/routes.js';
 export type { InstanceSummary, Liveness, ServiceSummary } from './history/history.js';
-export type { Column } from './history/series.js';
-export type { BlocksReplica, BlocksResponse, BlocksStack } from './events/api.js';
+export type { Column } from './history/chart-series.js';
+export type { BlocksReplica, BlocksResponse, BlocksStack } from './api/blocks.js';
 export type { BlockTotals } from './query/blocks.js';
-export type { BlockFrame } from './events/model.js';
-export type { StoredEvent } from './events/store.js';
-export { MAX_LIMIT as BLOCKS_MAX_LIMIT } from './events/query.js';
+export type { BlockFrame } from './otlp/block-model.js';
+export type { StoredEvent } from './store/blocks.js';
+export { MAX_LIMIT as BLOCKS_MAX_LIMIT } from './api/blocks-query.js';
 export { Converter, type Chunk } from './remote-write/convert.js';

@@ -3,7 +3,7 @@
  * The decoder and the store add to the same accumulator, so one
  * partial_success reports everything an export lost.
  */
-import type { DropReason } from './names.js';
+import type { DropReason } from './self-metric-names.js';
 
 /** How many messages are kept before "and N more". */
 const MAX_MESSAGES = 10;

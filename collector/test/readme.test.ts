@@ -8,10 +8,10 @@ import { INGEST_ERRORS } from '../src/ingest/errors.js';
 import {
   COLLECTOR_METRICS,
   DROP_REASONS,
+  EXPORT_RESULTS,
   REMOTE_WRITE_METRICS,
   REMOTE_WRITE_RESULTS,
-} from '../src/names.js';
-import { EXPORT_RESULTS } from '../src/prometheus/self-metrics.js';
+} from '../src/self-metric-names.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

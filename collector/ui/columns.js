@@ -1,5 +1,5 @@
 // Column names of the chart series: the collector's /api/v1/series serves them
-// (src/history/series.ts), the UI draws them and loopscope-analyze reads them.
+// (src/history/chart-series.ts), the UI draws them and loopscope-analyze reads them.
 // Declared once here, plain JS so the browser loads it as is;
 // TypeScript imports it as `@loopscope/collector/ui-columns`.
 

@@ -4,8 +4,8 @@
  * shapes, so the UI and `loopscope-analyze --collector` never know which.
  */
 import type { History, ServiceSummary } from '../history/history.js';
-import { SERIES, type Column } from '../history/series.js';
-import type { SeriesQuery } from './query.js';
+import { SERIES, type Column } from '../history/chart-series.js';
+import type { SeriesQuery } from './series-query.js';
 
 export interface FleetView {
   readonly windowMs: number;

@@ -1,8 +1,10 @@
 import type { FastifyPluginCallback } from 'fastify';
 import type { ServiceSummary } from '../history/history.js';
-import type { Column } from '../history/series.js';
+import type { Column } from '../history/chart-series.js';
 import { QueryError } from '../query/client.js';
-import { BadParameter, parseSeriesQuery } from './query.js';
+import { BadParameter } from './params.js';
+import { badGateway, badRequest } from './replies.js';
+import { parseSeriesQuery } from './series-query.js';
 import type { FleetReader } from './reader.js';
 
 export interface InstancesResponse {
@@ -34,11 +36,6 @@ export interface ApiOptions {
   readonly reader: FleetReader;
 }
 
-/** The database behind --query-url failed: 502, with its reason (never a stack trace). */
-function badGateway(err: QueryError) {
-  return { statusCode: 502, error: 'Bad Gateway', message: err.message };
-}
-
 /** The JSON API behind the UI (documented in collector/README.md, section API). */
 export const apiRoutes: FastifyPluginCallback<ApiOptions> = (app, { reader }, done) => {
   app.get('/api/v1/instances', async (_req, reply) => {
@@ -49,7 +46,7 @@ export const apiRoutes: FastifyPluginCallback<ApiOptions> = (app, { reader }, do
       return body;
     } catch (err) {
       if (!(err instanceof QueryError)) throw err;
-      return reply.code(502).send(badGateway(err));
+      return badGateway(reply, err);
     }
   });
 
@@ -59,12 +56,7 @@ export const apiRoutes: FastifyPluginCallback<ApiOptions> = (app, { reader }, do
       query = parseSeriesQuery(req.query as Record<string, unknown>, Date.now(), reader.windowMs);
     } catch (err) {
       if (!(err instanceof BadParameter)) throw err;
-      return reply.code(400).send({
-        statusCode: 400,
-        error: 'Bad Request',
-        parameter: err.parameter,
-        message: err.message,
-      });
+      return badRequest(reply, err);
     }
     const { job, instance, metric, fromMs, toMs } = query;
     let view;
@@ -72,7 +64,7 @@ export const apiRoutes: FastifyPluginCallback<ApiOptions> = (app, { reader }, do
       view = await reader.series(query);
     } catch (err) {
       if (!(err instanceof QueryError)) throw err;
-      return reply.code(502).send(badGateway(err));
+      return badGateway(reply, err);
     }
     if (!view) {
       return reply.code(404).send({

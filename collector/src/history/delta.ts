@@ -1,12 +1,9 @@
 import type { HistogramPoint } from '../otlp/model.js';
 import type { Buckets } from './quantile.js';
+import { histogramIncrease, type HistogramState } from '../temporality.js';
 
-interface Seen {
-  readonly startTimeMs: number;
+interface Seen extends HistogramState {
   readonly timeMs: number;
-  readonly count: number;
-  readonly sum: number;
-  readonly counts: readonly number[];
   readonly max: number | undefined;
 }
 
@@ -28,8 +25,8 @@ const FIRST_POINT_MAX_AGE_MS = 60_000;
 /**
  * Turns the histogram points of one sender into per-interval deltas. Delta
  * temporality passes through; cumulative points are differenced against the
- * previous point of the same series, with restarts (new start time or a count
- * that went down) taken as a fresh start.
+ * previous point of the same series, with restarts (temporality.ts) taken
+ * as a fresh start.
  */
 export class HistogramDeltas {
   private readonly seen = new Map<string, Seen>();
@@ -44,25 +41,21 @@ export class HistogramDeltas {
       timeMs: point.timeMs,
       count: point.count,
       sum: point.sum,
-      counts: point.bucketCounts,
+      bounds: point.bounds,
+      bucketCounts: point.bucketCounts,
       max: point.max,
     });
-    const restarted =
-      prev !== undefined &&
-      (prev.startTimeMs !== point.startTimeMs ||
-        point.count < prev.count ||
-        prev.counts.length !== point.bucketCounts.length);
-    if (prev === undefined || restarted) {
+    const inc = histogramIncrease(prev, point);
+    if (prev === undefined || inc === null) {
       const fresh = point.timeMs - point.startTimeMs <= FIRST_POINT_MAX_AGE_MS;
       return fresh ? { ...bucketsOf(point), count: point.count, sum: point.sum } : null;
     }
     if (point.timeMs <= prev.timeMs) return null;
-    const counts = point.bucketCounts.map((c, i) => c - (prev.counts[i] ?? 0));
     return {
       bounds: point.bounds,
-      counts,
-      count: point.count - prev.count,
-      sum: point.sum - prev.sum,
+      counts: inc.bucketCounts,
+      count: inc.count,
+      sum: inc.sum,
       // A cumulative max that rose was set in this interval; one that did not only bounds it.
       max:
         point.max !== undefined && prev.max !== undefined && point.max > prev.max

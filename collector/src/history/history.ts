@@ -1,7 +1,8 @@
 import type { Attributes, DecodedMetric, ExportListener, Sender } from '../otlp/model.js';
 import { HistogramDeltas } from './delta.js';
-import { historyOptions, type HistoryOptions } from './options.js';
-import { mergeBuckets, quantile, sameBounds, type Buckets } from './quantile.js';
+import { historyOptions, type HistoryOptions } from './bounds.js';
+import { mergeBuckets, quantile, type Buckets } from './quantile.js';
+import { sameBounds } from '../temporality.js';
 import { Ring } from './ring.js';
 import { deriveSample, type Sample } from './sample.js';
 

@@ -3,6 +3,7 @@
  * histogram_quantile estimates them (linear inside the bucket), tightened by
  * the exact min and max when the sender reported them.
  */
+import { sameBounds } from '../temporality.js';
 export interface Buckets {
   /** Upper bounds; counts has bounds.length + 1 entries, the last for +Inf. */
   readonly bounds: readonly number[];
@@ -58,8 +59,4 @@ export function mergeBuckets(parts: readonly Buckets[]): Buckets | null {
     max = max === undefined || part.max === undefined ? undefined : Math.max(max, part.max);
   }
   return { bounds: first.bounds, counts, min, max };
-}
-
-export function sameBounds(a: readonly number[], b: readonly number[]): boolean {
-  return a === b || (a.length === b.length && a.every((v, i) => v === b[i]));
 }

@@ -4,7 +4,7 @@
  * OTLP/HTTP requires), and the exports_total result it counts as. README's
  * error table lists the same codes (a test checks).
  */
-import type { ExportResult } from '../prometheus/self-metrics.js';
+import type { ExportResult } from '../self-metric-names.js';
 
 export const INGEST_ERRORS = {
   LOOPSCOPE_MALFORMED: { status: 400, grpc: 3, result: 'malformed' },

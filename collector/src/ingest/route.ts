@@ -10,7 +10,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OtlpEncoding } from '../otlp/wire.js';
 import { OtlpDecodeError } from '../otlp/errors.js';
-import type { ExportResult } from '../prometheus/self-metrics.js';
+import type { ExportResult } from '../self-metric-names.js';
 import type { IngestGate } from './gate.js';
 import type { TokenSet } from './auth.js';
 import { IngestError, INGEST_ERRORS } from './errors.js';

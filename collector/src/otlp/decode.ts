@@ -1,6 +1,7 @@
 /**
- * Walks a decoded ExportMetricsServiceRequest, whichever encoding it came
- * in, into the collector's model. protobufjs messages and OTLP/JSON objects
+ * Reads the metrics of a decoded ExportMetricsServiceRequest, whichever
+ * encoding it came in, into the collector's model (the resource/scope walk
+ * is walk.ts, shared with the logs decoder). protobufjs messages and OTLP/JSON objects
  * share field names (lowerCamelCase) and differ only in scalar encodings,
  * which the readers in values.ts absorb, so one walker serves both.
  *
@@ -16,11 +17,11 @@ import type {
   HistogramPoint,
   NumberPoint,
   ResourceMetrics,
-  Sender,
   Temporality,
 } from './model.js';
-import type { DropReason } from '../names.js';
+import type { DropReason } from '../self-metric-names.js';
 import { Rejections } from '../rejections.js';
+import { METRICS_SHAPE, walkExport } from './walk.js';
 import { OtlpDecodeError, PointRejected } from './errors.js';
 import {
   has,
@@ -72,87 +73,27 @@ export function decodeExport(
   limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
 ): DecodedExport {
   const out: DecodedExport = { resourceMetrics: [], accepted: 0, rejections: new Rejections() };
-  const req = readObject(request, () => 'the request body');
-  if (req === undefined)
-    throw new OtlpDecodeError('expected an ExportMetricsServiceRequest object');
-  const rms = readArray(req.resourceMetrics, () => 'resourceMetrics');
-  for (let r = 0; r < rms.length; r++) {
-    const rAt = (): string => `resourceMetrics[${r}]`;
-    const rm = readObject(rms[r], rAt);
-    if (rm === undefined) continue;
-    readResourceMetrics(rm, rAt, limits, out);
-  }
+  walkExport(request, METRICS_SHAPE, limits, ({ sender, senderError }) => {
+    const metrics: DecodedMetric[] = [];
+    return {
+      record(metric, mAt) {
+        const decoded = readMetric(metric, mAt, limits, out);
+        if (decoded === undefined) return;
+        if (senderError) {
+          out.rejections.add(
+            senderError.reason,
+            decoded.points.length,
+            `resource: ${senderError.message}`,
+          );
+          out.accepted -= decoded.points.length;
+        } else metrics.push(decoded);
+      },
+      end() {
+        if (sender && metrics.length > 0) out.resourceMetrics.push({ sender, metrics });
+      },
+    };
+  });
   return out;
-}
-
-function readResourceMetrics(
-  rm: Record<string, unknown>,
-  rAt: Where,
-  limits: DecodeLimits,
-  out: DecodedExport,
-): void {
-  const resource = readObject(rm.resource, () => `${rAt()}.resource`);
-  const metrics: DecodedMetric[] = [];
-  const scopes = readArray(rm.scopeMetrics, () => `${rAt()}.scopeMetrics`);
-  let sender: Sender | undefined;
-  let senderError: PointRejected | undefined;
-  try {
-    sender = readSender(resource?.attributes, limits, () => `${rAt()}.resource.attributes`);
-  } catch (err) {
-    if (!(err instanceof PointRejected)) throw err;
-    senderError = err;
-  }
-  for (let s = 0; s < scopes.length; s++) {
-    const sAt = (): string => `${rAt()}.scopeMetrics[${s}]`;
-    const sm = readObject(scopes[s], sAt);
-    if (sm === undefined) continue;
-    const list = readArray(sm.metrics, () => `${sAt()}.metrics`);
-    for (let m = 0; m < list.length; m++) {
-      const mAt = (): string => `${sAt()}.metrics[${m}]`;
-      const metric = readObject(list[m], mAt);
-      if (metric === undefined) continue;
-      const decoded = readMetric(metric, mAt, limits, out);
-      if (decoded === undefined) continue;
-      if (senderError) {
-        out.rejections.add(
-          senderError.reason,
-          decoded.points.length,
-          `resource: ${senderError.message}`,
-        );
-        out.accepted -= decoded.points.length;
-      } else metrics.push(decoded);
-    }
-  }
-  if (sender && metrics.length > 0) out.resourceMetrics.push({ sender, metrics });
-}
-
-const RESOURCE_IDENTITY = ['service.name', 'service.namespace', 'service.instance.id'];
-
-/** job = service.namespace/service.name, instance = service.instance.id (the OTel Prometheus compatibility rules). */
-export function readSender(list: unknown, limits: DecodeLimits, where: Where): Sender {
-  // Resource attributes only feed target_info and promoted labels, so an
-  // over-long one is dropped rather than rejecting the resource's points.
-  const attributes = readAttributes(list, { ...limits, maxAttributeLength: Infinity }, where);
-  for (const [k, v] of Object.entries(attributes)) {
-    if (typeof v === 'string' && v.length > limits.maxAttributeLength) {
-      if (RESOURCE_IDENTITY.includes(k)) {
-        throw new PointRejected(
-          `resource attribute ${k} is ${v.length} characters long, more than the limit of ${limits.maxAttributeLength}`,
-          'too_large',
-        );
-      }
-      delete attributes[k];
-    }
-  }
-  const name = attributes['service.name'];
-  const namespace = attributes['service.namespace'];
-  const instance = attributes['service.instance.id'];
-  const service = name === undefined || name === '' ? 'unknown_service' : String(name);
-  return {
-    job: namespace === undefined || namespace === '' ? service : `${String(namespace)}/${service}`,
-    instance: instance === undefined ? '' : String(instance),
-    attributes,
-  };
 }
 
 function readMetric(

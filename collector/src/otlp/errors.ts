@@ -3,7 +3,7 @@
  * be read (HTTP 400); `PointRejected` rejects one data point and is reported
  * in the response's partial_success instead.
  */
-import type { DropReason } from '../names.js';
+import type { DropReason } from '../self-metric-names.js';
 
 export class OtlpDecodeError extends Error {
   override readonly name = 'OtlpDecodeError';

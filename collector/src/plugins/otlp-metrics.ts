@@ -5,7 +5,6 @@ import { registerOtlpRoute } from '../ingest/route.js';
 import type { PartialSuccess } from '../ingest/response.js';
 import { decodeMetricsExport } from '../otlp/metrics.js';
 import type { OtlpEncoding } from '../otlp/wire.js';
-import { DROP_REASONS } from '../names.js';
 
 /** Decode, store and count one export body; throws OtlpDecodeError for an unreadable body. */
 export function acceptMetrics(
@@ -23,7 +22,7 @@ export function acceptMetrics(
     decoded.rejections,
   );
   ctx.selfMetrics.accepted(accepted);
-  for (const reason of DROP_REASONS) ctx.selfMetrics.drop(reason, rejections.byReason[reason] ?? 0);
+  ctx.selfMetrics.rejected(rejections);
   return { rejected: rejections.total, message: rejections.summary() };
 }
 

@@ -18,7 +18,7 @@ import { RemoteWriteMetrics } from '../remote-write/metrics.js';
 import { Remote } from '../remote-write/remote.js';
 import { identityLabels } from '../prometheus/samples.js';
 import { joinLabels, labelPair } from '../prometheus/labels.js';
-import { COLLECTOR_METRICS } from '../names.js';
+import { COLLECTOR_METRICS } from '../self-metric-names.js';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 

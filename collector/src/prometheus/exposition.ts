@@ -8,7 +8,7 @@
  */
 import type { MetricStore, SenderState } from '../store/store.js';
 import type { Family } from '../store/families.js';
-import { COLLECTOR_METRICS } from '../names.js';
+import { COLLECTOR_METRICS } from '../self-metric-names.js';
 import { labelPair } from './labels.js';
 import { seriesLabels, seriesSamples, targetInfoLabels, type SampleSink } from './samples.js';
 

@@ -11,7 +11,7 @@
  */
 import type { HistogramState } from '../store/views.js';
 import type { Attributes } from '../otlp/model.js';
-import { COLLECTOR_METRICS } from '../names.js';
+import { COLLECTOR_METRICS } from '../self-metric-names.js';
 import { attributeLabels, joinLabels, labelPair } from './labels.js';
 
 /**

@@ -8,23 +8,15 @@
  * rather than tracked on every ingest.
  */
 import { Counter, Gauge, Registry, type OpenMetricsContentType } from 'prom-client';
-import { COLLECTOR_METRICS, DROP_REASONS, type DropReason } from '../names.js';
+import {
+  COLLECTOR_METRICS,
+  DROP_REASONS,
+  EXPORT_RESULTS,
+  type DropReason,
+  type ExportResult,
+} from '../self-metric-names.js';
+import type { Rejections } from '../rejections.js';
 import type { MetricStore } from '../store/store.js';
-
-/** `result` label values of loopscope_collector_exports_total. */
-export const EXPORT_RESULTS = [
-  'accepted',
-  'partial',
-  'malformed',
-  'unauthorized',
-  'too_large',
-  'timeout',
-  'unsupported',
-  'overloaded',
-  'unavailable',
-  'backlogged',
-] as const;
-export type ExportResult = (typeof EXPORT_RESULTS)[number];
 
 export class SelfMetrics {
   readonly registry = new Registry();
@@ -43,12 +35,12 @@ export class SelfMetrics {
     });
     this.points = new Counter({
       name: COLLECTOR_METRICS.points,
-      help: 'Data points accepted into the store.',
+      help: 'Data points and block events (log records) accepted into the store.',
       registers,
     });
     this.dropped = new Counter({
       name: COLLECTOR_METRICS.droppedPoints,
-      help: 'Data points not stored, by reason. Points of refused requests (unauthorized, too large, unreadable) are not counted: they are never read; see exports_total.',
+      help: 'Data points and block events not stored, by reason. Points of refused requests (unauthorized, too large, unreadable) are not counted: they are never read; see exports_total.',
       labelNames: ['reason'],
       registers,
     });
@@ -113,6 +105,11 @@ export class SelfMetrics {
 
   drop(reason: DropReason, points: number): void {
     if (points > 0) this.dropped.inc({ reason }, points);
+  }
+
+  /** Every rejection of one export, by reason: metrics points and block events (log records) alike. */
+  rejected(rejections: Rejections): void {
+    for (const reason of DROP_REASONS) this.drop(reason, rejections.byReason[reason] ?? 0);
   }
 
   render(openMetrics: boolean): Promise<string> {

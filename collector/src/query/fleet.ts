@@ -4,7 +4,7 @@
  * same PromQL builders as the recording rules. One instant query per column,
  * fleet-wide, joined by (job, instance).
  */
-import { COLLECTOR_METRICS } from '../names.js';
+import { COLLECTOR_METRICS } from '../self-metric-names.js';
 import type { InstanceSummary, ServiceSummary } from '../history/history.js';
 import { PROM } from '../promql/names.js';
 import { quantile, utilization } from '../promql/builders.js';

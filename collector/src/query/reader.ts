@@ -1,8 +1,8 @@
 import type { FleetReader } from '../api/reader.js';
-import type { HistoryOptions } from '../history/options.js';
+import type { HistoryOptions } from '../history/bounds.js';
 import type { PromQueryClient } from './client.js';
 import { readFleet } from './fleet.js';
-import { readSeries } from './series.js';
+import { readSeries } from './chart-series.js';
 
 /**
  * The JSON API over a Prometheus-compatible database (`--query-url`): every

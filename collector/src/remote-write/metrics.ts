@@ -1,6 +1,10 @@
 /** The remote-write output's self-metrics, in the collector's prom-client registries. */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { REMOTE_WRITE_METRICS, REMOTE_WRITE_RESULTS, type RemoteWriteResult } from '../names.js';
+import {
+  REMOTE_WRITE_METRICS,
+  REMOTE_WRITE_RESULTS,
+  type RemoteWriteResult,
+} from '../self-metric-names.js';
 
 export interface RemoteGauges {
   queueBytes(): number;

@@ -15,7 +15,7 @@ import type { Chunk } from './convert.js';
 import type { Endpoint } from './endpoint.js';
 import { redactText, retryAfterMs } from './endpoint.js';
 import type { RemoteWriteMetrics } from './metrics.js';
-import { REMOTE_WRITE_METRICS } from '../names.js';
+import { REMOTE_WRITE_METRICS } from '../self-metric-names.js';
 
 export interface RemoteSettings {
   readonly queueBytes: number;

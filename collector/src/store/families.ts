@@ -6,7 +6,7 @@
  */
 import type { DecodedMetric } from '../otlp/model.js';
 import { prometheusName, promNameOf, type PromMetricType } from '../prometheus/name.js';
-import { COLLECTOR_METRICS } from '../names.js';
+import { COLLECTOR_METRICS } from '../self-metric-names.js';
 import { METRICS } from '@loopscope/agent/names';
 import type { JobSeries, Series } from './series.js';
 

@@ -12,7 +12,8 @@
  * when instances restart or expire.
  */
 import type { Attributes, HistogramPoint, NumberPoint, Temporality } from '../otlp/model.js';
-import type { DropReason } from '../names.js';
+import type { DropReason } from '../self-metric-names.js';
+import { counterIncrease, histogramIncrease, sameBounds } from '../temporality.js';
 import type { Family } from './families.js';
 import type { HistogramState, SenderView, SeriesView } from './views.js';
 
@@ -98,12 +99,8 @@ export function applyNumber(
   }
   if (!fresh && p.timeMs < s.timeMs) return 'out_of_order';
   if (monotonic && s.rollup) {
-    const reset =
-      fresh ||
-      p.startTimeMs !== s.startTimeMs ||
-      p.value < s.value ||
-      s.temporality !== temporality;
-    s.rollup.value += reset ? p.value : p.value - s.value;
+    const known = fresh || s.temporality !== temporality ? undefined : s;
+    s.rollup.value += counterIncrease(known, p);
   }
   s.value = p.value;
   setTimes(s, p, temporality, now);
@@ -126,15 +123,12 @@ function internBounds(bounds: readonly number[]): readonly number[] {
   return shared;
 }
 
-function sameBounds(a: readonly number[], b: readonly number[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Adds `inc` (same bounds) into the job accumulator, adopting the bounds of the first point. */
-function addToJob(job: JobSeries, bounds: readonly number[], inc: HistogramState): void {
+function addToJob(
+  job: JobSeries,
+  bounds: readonly number[],
+  inc: Pick<HistogramState, 'bucketCounts' | 'count' | 'sum'>,
+): void {
   const h = job.histogram;
   if (!h) {
     job.histogram = {
@@ -184,19 +178,9 @@ export function applyHistogram(
 
   if (!fresh && p.timeMs < s.timeMs) return 'out_of_order';
   if (s.rollup) {
-    let reset =
-      !h ||
-      bounds !== h.bounds ||
-      p.startTimeMs !== s.startTimeMs ||
-      p.count < h.count ||
-      s.temporality !== temporality;
-    let inc: HistogramState = p;
-    if (!reset && h) {
-      const counts = p.bucketCounts.map((c, i) => c - h.bucketCounts[i]!);
-      reset = counts.some((c) => c < 0);
-      if (!reset)
-        inc = { bounds, bucketCounts: counts, count: p.count - h.count, sum: p.sum - h.sum };
-    }
+    const known =
+      h && s.temporality === temporality ? { ...h, startTimeMs: s.startTimeMs } : undefined;
+    const inc = histogramIncrease(known, p) ?? p;
     addToJob(s.rollup, bounds, inc);
   }
   s.histogram = { bounds, bucketCounts: p.bucketCounts.slice(), count: p.count, sum: p.sum };

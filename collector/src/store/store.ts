@@ -13,7 +13,7 @@ import type {
   ResourceMetrics,
   Temporality,
 } from '../otlp/model.js';
-import type { DropReason } from '../names.js';
+import type { DropReason } from '../self-metric-names.js';
 import { Rejections } from '../rejections.js';
 import { attributeLabels, joinLabels, labelPair, attrText } from '../prometheus/labels.js';
 import { sanitizeLabel } from '../prometheus/name.js';

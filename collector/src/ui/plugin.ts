@@ -3,7 +3,7 @@ import type { CollectorContext } from '../context.js';
 import { apiRoutes } from '../api/routes.js';
 import { historyReader, type FleetReader } from '../api/reader.js';
 import { History } from '../history/history.js';
-import { DEFAULT_HISTORY } from '../history/options.js';
+import { DEFAULT_HISTORY } from '../history/bounds.js';
 import { databaseReader } from '../query/reader.js';
 import { uiRoutes } from './routes.js';
 

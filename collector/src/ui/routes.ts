@@ -1,5 +1,5 @@
 import type { FastifyPluginCallback } from 'fastify';
-import { SERIES } from '../history/series.js';
+import { SERIES } from '../history/chart-series.js';
 import { loadAssets } from './assets.js';
 import { UI_SECURITY_HEADERS } from './headers.js';
 

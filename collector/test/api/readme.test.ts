@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SERIES } from '../../src/history/series.js';
+import { SERIES } from '../../src/history/chart-series.js';
 
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { waitFor, startPrometheus } from '@loopscope/testkit';
 import { METRICS } from '@loopscope/agent/names';
 import { promNameOf } from '../../src/prometheus/name.js';
-import { COLLECTOR_METRICS } from '../../src/names.js';
+import { COLLECTOR_METRICS } from '../../src/self-metric-names.js';
 import { scrape, startCli } from '../helpers/collector.js';
 import { startAgentApp } from '../helpers/agents.js';
 import { promtoolCheckMetrics } from '../helpers/promtool.js';

@@ -21,8 +21,8 @@ import {
 import { buildApp } from '../../src/app.js';
 import type { InstancesResponse, SeriesResponse } from '../../src/api/routes.js';
 import type { InstanceSummary } from '../../src/history/history.js';
-import { SERIES_NAMES } from '../../src/history/series.js';
-import type { BlocksReplica } from '../../src/events/api.js';
+import { SERIES_NAMES } from '../../src/history/chart-series.js';
+import type { BlocksReplica } from '../../src/api/blocks.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/ui/', import.meta.url));
 const AGENT = import.meta.resolve('@loopscope/agent/register');

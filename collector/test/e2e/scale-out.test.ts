@@ -21,7 +21,7 @@ import {
 } from '@loopscope/testkit';
 import { METRICS, DELAY_BUCKETS_SECONDS } from '@loopscope/agent/names';
 import { promNameOf } from '../../src/prometheus/name.js';
-import { REMOTE_WRITE_METRICS } from '../../src/names.js';
+import { REMOTE_WRITE_METRICS } from '../../src/self-metric-names.js';
 import { scrape } from '../helpers/collector.js';
 import { BLOCK_MS, startFleetApp, startReplicas, type FleetApp } from '../helpers/fleet.js';
 

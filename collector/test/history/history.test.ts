@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { METRICS } from '@loopscope/agent/names';
 import { History } from '../../src/history/history.js';
-import { SERIES } from '../../src/history/series.js';
+import { SERIES } from '../../src/history/chart-series.js';
 import { FakeSender, times } from '../helpers/fake-sender.js';
 
 const T0 = 1_700_000_000_000;

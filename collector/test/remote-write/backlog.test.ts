@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort, startVictoriaMetrics, waitFor } from '@loopscope/testkit';
-import { REMOTE_WRITE_METRICS } from '../../src/names.js';
+import { REMOTE_WRITE_METRICS } from '../../src/self-metric-names.js';
 import { scrape, startCli, startInProcess } from '../helpers/collector.js';
 import { sdkHarness, serialize, type SdkHarness } from '../helpers/sdk.js';
 

@@ -7,7 +7,7 @@ import { ATTR, METRICS } from '@loopscope/agent/names';
 import { launchChromium } from '@loopscope/testkit';
 import { buildApp } from '../../src/app.js';
 import { sdkHarness, serialize } from '../helpers/sdk.js';
-import { blockEvent, logsExport, RESOURCE } from '../events/logs-sdk.js';
+import { blockEvent, logsExport, RESOURCE } from '../helpers/logs-sdk.js';
 
 const TYPES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
 

@@ -3,7 +3,7 @@
  * collector's shared common/resource definitions. Only the fields the
  * collector reads are declared: protobufjs skips the others.
  */
-import { buildRoot, COMMON_PROTO, RESOURCE_PROTO } from '../otlp/proto.js';
+import { buildRoot, COMMON_PROTO, RESOURCE_PROTO } from './proto.js';
 
 const LOGS_PROTO = `
 syntax = "proto3";

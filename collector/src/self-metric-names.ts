@@ -25,6 +25,21 @@ export const DROP_REASONS = [
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
+/** `result` label values of loopscope_collector_exports_total. */
+export const EXPORT_RESULTS = [
+  'accepted',
+  'partial',
+  'malformed',
+  'unauthorized',
+  'too_large',
+  'timeout',
+  'unsupported',
+  'overloaded',
+  'unavailable',
+  'backlogged',
+] as const;
+export type ExportResult = (typeof EXPORT_RESULTS)[number];
+
 /** The remote-write output's own metrics (collector/src/remote-write/metrics.ts). */
 export const REMOTE_WRITE_METRICS = {
   samples: 'loopscope_collector_remote_write_samples_total',

@@ -7,23 +7,16 @@
  * OtlpDecodeError (HTTP 400), as for metrics.
  */
 import { BLOCK_EVENT } from '@loopscope/agent/names';
-import type { DecodeLimits } from '../otlp/decode.js';
-import { readSender } from '../otlp/decode.js';
-import { OtlpDecodeError, PointRejected } from '../otlp/errors.js';
-import type { AttrValue, Sender } from '../otlp/model.js';
-import {
-  readArray,
-  readAttributes,
-  readObject,
-  readString,
-  readUint64,
-  type Where,
-} from '../otlp/values.js';
-import { parseJson, parseProtobuf, type OtlpEncoding } from '../otlp/wire.js';
+import type { DecodeLimits } from './decode.js';
+import { LOGS_SHAPE, walkExport } from './walk.js';
+import { PointRejected } from './errors.js';
+import type { AttrValue } from './model.js';
+import { readAttributes, readString, readUint64, type Where } from './values.js';
+import { parseJson, parseProtobuf, type OtlpEncoding } from './wire.js';
 import { Rejections } from '../rejections.js';
-import { readStallContext } from './anatomy.js';
-import type { BlockEvent, BlockFrame, SenderBlocks } from './model.js';
-import { ExportLogsServiceRequest } from './proto.js';
+import { readStallContext } from './block-anatomy.js';
+import type { BlockEvent, BlockFrame, SenderBlocks } from './block-model.js';
+import { ExportLogsServiceRequest } from './logs-proto.js';
 
 export interface DecodedLogs {
   readonly batches: SenderBlocks[];
@@ -129,62 +122,33 @@ function readBlockEvent(
   };
 }
 
-function readResourceLogs(
-  rl: Record<string, unknown>,
-  rAt: Where,
-  limits: DecodeLimits,
-  out: DecodedLogs,
-): void {
-  const resource = readObject(rl.resource, () => `${rAt()}.resource`);
-  let sender: Sender | undefined;
-  let senderError: PointRejected | undefined;
-  try {
-    sender = readSender(resource?.attributes, limits, () => `${rAt()}.resource.attributes`);
-  } catch (err) {
-    if (!(err instanceof PointRejected)) throw err;
-    senderError = err;
-  }
-  const events: BlockEvent[] = [];
-  const scopes = readArray(rl.scopeLogs, () => `${rAt()}.scopeLogs`);
-  for (let s = 0; s < scopes.length; s++) {
-    const sAt = (): string => `${rAt()}.scopeLogs[${s}]`;
-    const scope = readObject(scopes[s], sAt);
-    if (scope === undefined) continue;
-    const records = readArray(scope.logRecords, () => `${sAt()}.logRecords`);
-    for (let l = 0; l < records.length; l++) {
-      const lAt = (): string => `${sAt()}.logRecords[${l}]`;
-      const record = readObject(records[l], lAt);
-      if (record === undefined) continue;
-      if (readString(record.eventName, () => `${lAt()}.eventName`) !== BLOCK_EVENT.name) {
-        out.ignored++;
-        continue;
-      }
-      try {
-        if (senderError) throw senderError;
-        events.push(readBlockEvent(record, limits, lAt));
-      } catch (err) {
-        if (!(err instanceof PointRejected)) throw err;
-        out.rejections.add(err.reason, 1, `${lAt()}: ${err.message}`);
-      }
-    }
-  }
-  if (sender && events.length > 0) {
-    out.batches.push({ sender, events });
-    out.accepted += events.length;
-  }
-}
-
 /** Walks an ExportLogsServiceRequest tree (protobufjs message or OTLP/JSON object). */
 export function decodeLogs(request: unknown, limits: DecodeLimits): DecodedLogs {
   const out: DecodedLogs = { batches: [], accepted: 0, ignored: 0, rejections: new Rejections() };
-  const req = readObject(request, () => 'the request body');
-  if (req === undefined) throw new OtlpDecodeError('expected an ExportLogsServiceRequest object');
-  const list = readArray(req.resourceLogs, () => 'resourceLogs');
-  for (let r = 0; r < list.length; r++) {
-    const rAt = (): string => `resourceLogs[${r}]`;
-    const rl = readObject(list[r], rAt);
-    if (rl !== undefined) readResourceLogs(rl, rAt, limits, out);
-  }
+  walkExport(request, LOGS_SHAPE, limits, ({ sender, senderError }) => {
+    const events: BlockEvent[] = [];
+    return {
+      record(record, lAt) {
+        if (readString(record.eventName, () => `${lAt()}.eventName`) !== BLOCK_EVENT.name) {
+          out.ignored++;
+          return;
+        }
+        try {
+          if (senderError) throw senderError;
+          events.push(readBlockEvent(record, limits, lAt));
+        } catch (err) {
+          if (!(err instanceof PointRejected)) throw err;
+          out.rejections.add(err.reason, 1, `${lAt()}: ${err.message}`);
+        }
+      },
+      end() {
+        if (sender && events.length > 0) {
+          out.batches.push({ sender, events });
+          out.accepted += events.length;
+        }
+      },
+    };
+  });
   return out;
 }
 

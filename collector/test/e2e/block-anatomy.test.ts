@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startNode, waitFor } from '@loopscope/testkit';
 import { startInProcess } from '../helpers/collector.js';
-import type { BlocksResponse } from '../../src/events/api.js';
+import type { BlocksResponse } from '../../src/api/blocks.js';
 
 const REGISTER = import.meta.resolve('@loopscope/agent/register');
 

@@ -10,8 +10,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { startInProcess, scrape, sampleValue } from '../helpers/collector.js';
 import { raw } from '../helpers/http.js';
-import type { BlocksResponse } from '../../src/events/api.js';
-import { blockEvent, logsExport, RESOURCE } from './logs-sdk.js';
+import type { BlocksResponse } from '../../src/api/blocks.js';
+import { blockEvent, logsExport, RESOURCE } from '../helpers/logs-sdk.js';
 
 async function blocks(url: string, query: string): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${url}/api/v1/blocks?${query}`);
@@ -52,6 +52,11 @@ for (const kind of ['proto', 'json'] as const) {
       assert.equal(view.stacks[0]?.frames[0]?.function, 'burnCpu');
       const metrics = await scrape(url);
       assert.equal(sampleValue(metrics, 'loopscope_collector_exports_total{result="accepted"}'), 1);
+      assert.equal(
+        sampleValue(metrics, 'loopscope_collector_points_total'),
+        3,
+        'events count like points',
+      );
     });
   }
 }
@@ -102,6 +107,12 @@ test('same auth, content types and errors as /v1/metrics', async (t) => {
 
   const view = (await blocks(url, 'job=shop/api')).body as BlocksResponse;
   assert.equal(view.recent.length, 2, 'the protobuf and the gzip JSON export');
+  const metrics = await scrape(url);
+  assert.equal(
+    sampleValue(metrics, 'loopscope_collector_dropped_points_total{reason="malformed"}'),
+    1,
+    'a rejected block event is a dropped point',
+  );
 });
 
 test('GET /api/v1/blocks validates its parameters', async (t) => {

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_DECODE_LIMITS } from '../../src/otlp/decode.js';
 import { OtlpDecodeError } from '../../src/otlp/errors.js';
-import { decodeLogsExport } from '../../src/events/decode.js';
-import { blockEvent, FRAMES, logsExport, RESOURCE } from './logs-sdk.js';
+import { decodeLogsExport } from '../../src/otlp/logs.js';
+import { blockEvent, FRAMES, logsExport, RESOURCE } from '../helpers/logs-sdk.js';
 
 for (const encoding of ['protobuf', 'json'] as const) {
   test(`a block event from the SDK (${encoding}) decodes with its sender, stack and figures`, () => {

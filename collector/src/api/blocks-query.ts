@@ -1,5 +1,5 @@
 /** Parameters of GET /api/v1/blocks, validated; a bad one is a BadParameter naming it. */
-import { BadParameter } from '../api/query.js';
+import { BadParameter, rejectUnknown, single } from './params.js';
 
 export interface BlocksQuery {
   readonly job: string;
@@ -14,19 +14,10 @@ export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
 export function parseBlocksQuery(query: Record<string, unknown>): BlocksQuery {
-  const unknown = Object.keys(query).filter((k) => !(PARAMS as readonly string[]).includes(k));
-  if (unknown.length > 0) {
-    throw new BadParameter(
-      unknown[0] ?? '',
-      `unknown parameter ${unknown.join(', ')}; expected ${PARAMS.join(', ')}`,
-    );
-  }
-  for (const name of PARAMS) {
-    if (query[name] !== undefined && typeof query[name] !== 'string') {
-      throw new BadParameter(name, `${name} must be given once`);
-    }
-  }
-  const { job, instance, limit } = query as Partial<Record<(typeof PARAMS)[number], string>>;
+  rejectUnknown(query, PARAMS);
+  const job = single(query, 'job');
+  const instance = single(query, 'instance');
+  const limit = single(query, 'limit');
   if (!job) throw new BadParameter('job', 'job is required');
   if (instance === '') throw new BadParameter('instance', 'instance must not be empty when given');
   let n = DEFAULT_LIMIT;

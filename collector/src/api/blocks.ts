@@ -4,14 +4,15 @@
  * stalled time, and its most recent stalls. Documented in collector/README.md.
  */
 import type { FastifyPluginCallback } from 'fastify';
-import { BadParameter } from '../api/query.js';
-import { DEFAULT_HISTORY } from '../history/options.js';
+import { BadParameter } from './params.js';
+import { badGateway, badRequest } from './replies.js';
+import { DEFAULT_HISTORY } from '../history/bounds.js';
 import { QueryError, type PromQueryClient } from '../query/client.js';
 import { readBlockTotals, type BlockTotals } from '../query/blocks.js';
-import type { BlockFrame } from './model.js';
-import { parseBlocksQuery } from './query.js';
-import { addStallTotals } from './stall-totals.js';
-import type { BlockStore, InstanceView, StackStats, StoredEvent } from './store.js';
+import type { BlockFrame } from '../otlp/block-model.js';
+import { parseBlocksQuery } from './blocks-query.js';
+import { addStallTotals } from '../store/stall-totals.js';
+import type { BlockStore, InstanceView, StackStats, StoredEvent } from '../store/blocks.js';
 
 export interface BlocksStack {
   readonly fingerprint: string;
@@ -117,17 +118,10 @@ export const blocksApi: FastifyPluginCallback<BlocksApiOptions> = (
       return body;
     } catch (err) {
       if (err instanceof QueryError) {
-        return reply
-          .code(502)
-          .send({ statusCode: 502, error: 'Bad Gateway', message: err.message });
+        return badGateway(reply, err);
       }
       if (!(err instanceof BadParameter)) throw err;
-      return reply.code(400).send({
-        statusCode: 400,
-        error: 'Bad Request',
-        parameter: err.parameter,
-        message: err.message,
-      });
+      return badRequest(reply, err);
     }
   });
   done();

@@ -8,7 +8,7 @@
  */
 import { addStallTotals, stallTotalsOf } from './stall-totals.js';
 import type { Sender } from '../otlp/model.js';
-import type { BlockEvent, BlockFrame } from './model.js';
+import type { BlockEvent, BlockFrame } from '../otlp/block-model.js';
 
 export interface BlockStoreOptions {
   readonly maxInstances: number;

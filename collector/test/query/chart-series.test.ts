@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SERIES } from '../../src/history/series.js';
-import { SERIES_QUERIES } from '../../src/query/series.js';
+import { SERIES } from '../../src/history/chart-series.js';
+import { SERIES_QUERIES } from '../../src/query/chart-series.js';
 import { fleetQueries } from '../../src/query/fleet.js';
-import { DEFAULT_HISTORY } from '../../src/history/options.js';
+import { DEFAULT_HISTORY } from '../../src/history/bounds.js';
 import { eq } from '../../src/promql/builders.js';
 import { PromQueryClient } from '../../src/query/client.js';
 

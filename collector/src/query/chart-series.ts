@@ -6,11 +6,11 @@
  * the in-process history.
  */
 import { METRICS } from '@loopscope/agent/names';
-import { COLLECTOR_METRICS } from '../names.js';
-import { SERIES, type Column } from '../history/series.js';
+import { COLLECTOR_METRICS } from '../self-metric-names.js';
+import { SERIES, type Column } from '../history/chart-series.js';
 import { LABEL, PROM, sum } from '../promql/names.js';
 import { eq, quantile, sel, utilization } from '../promql/builders.js';
-import type { SeriesQuery } from '../api/query.js';
+import type { SeriesQuery } from '../api/series-query.js';
 import type { SeriesView } from '../api/reader.js';
 import { numberOf, type PromQueryClient, type PromSeries } from './client.js';
 

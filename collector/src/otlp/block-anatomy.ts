@@ -6,8 +6,8 @@
  * other block attributes do.
  */
 import { BLOCK_CAUSES, BLOCK_EVENT, type BlockCause } from '@loopscope/agent/names';
-import { PointRejected } from '../otlp/errors.js';
-import type { AttrValue } from '../otlp/model.js';
+import { PointRejected } from './errors.js';
+import type { AttrValue } from './model.js';
 
 const A = BLOCK_EVENT.attributes;
 /** Longest route, path, method or span name kept, characters. */

@@ -7,7 +7,7 @@ import { startNode, waitFor } from '@loopscope/testkit';
 import { METRICS } from '@loopscope/agent/names';
 import { promNameOf } from '../../src/prometheus/name.js';
 import { scrape, sampleValue, startInProcess } from '../helpers/collector.js';
-import type { BlocksResponse } from '../../src/events/api.js';
+import type { BlocksResponse } from '../../src/api/blocks.js';
 
 const REGISTER = import.meta.resolve('@loopscope/agent/register');
 const BLOCKS = promNameOf(METRICS.eventloopBlocks);

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Sender } from '../../src/otlp/model.js';
-import type { BlockEvent } from '../../src/events/model.js';
-import { BlockStore } from '../../src/events/store.js';
-import { blocksView } from '../../src/events/api.js';
+import type { BlockEvent } from '../../src/otlp/block-model.js';
+import { BlockStore } from '../../src/store/blocks.js';
+import { blocksView } from '../../src/api/blocks.js';
 
 const T0 = 1_700_000_000_000;
 const sender = (instance: string, job = 'shop/api'): Sender => ({ job, instance, attributes: {} });

@@ -3,8 +3,8 @@
  * agent's watchdog sends for each stall it captured (one OTLP log record
  * named BLOCK_EVENT.name, see @loopscope/agent/names).
  */
-import type { Sender } from '../otlp/model.js';
-import type { StallContext } from './anatomy.js';
+import type { Sender } from './model.js';
+import type { StallContext } from './block-anatomy.js';
 
 import type { BlockFrame } from '@loopscope/agent/names';
 

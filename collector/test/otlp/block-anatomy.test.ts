@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BLOCK_EVENT } from '@loopscope/agent/names';
-import { MAX_REQUEST_TEXT, readStallContext } from '../../src/events/anatomy.js';
+import { MAX_REQUEST_TEXT, readStallContext } from '../../src/otlp/block-anatomy.js';
 import { PointRejected } from '../../src/otlp/errors.js';
 
 const A = BLOCK_EVENT.attributes;

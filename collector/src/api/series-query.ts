@@ -1,15 +1,5 @@
-import { SERIES_NAMES } from '../history/series.js';
-
-/** A query parameter the API cannot use; the message names the parameter and what it expects. */
-export class BadParameter extends Error {
-  override readonly name = 'BadParameter';
-  constructor(
-    readonly parameter: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { SERIES_NAMES } from '../history/chart-series.js';
+import { BadParameter, rejectUnknown, single } from './params.js';
 
 export interface SeriesQuery {
   readonly job: string;
@@ -20,13 +10,6 @@ export interface SeriesQuery {
 }
 
 const SERIES_PARAMS = ['job', 'instance', 'metric', 'from', 'to'] as const;
-
-function single(query: Record<string, unknown>, name: string): string | undefined {
-  const value = query[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new BadParameter(name, `${name} must be given once`);
-  return value;
-}
 
 function required(query: Record<string, unknown>, name: string): string {
   const value = single(query, name);
@@ -55,15 +38,7 @@ export function parseSeriesQuery(
   nowMs: number,
   windowMs: number,
 ): SeriesQuery {
-  const unknown = Object.keys(query).filter(
-    (k) => !(SERIES_PARAMS as readonly string[]).includes(k),
-  );
-  if (unknown.length > 0) {
-    throw new BadParameter(
-      unknown[0] ?? '',
-      `unknown parameter ${unknown.join(', ')}; expected ${SERIES_PARAMS.join(', ')}`,
-    );
-  }
+  rejectUnknown(query, SERIES_PARAMS);
   const job = required(query, 'job');
   const instance = required(query, 'instance');
   const metric = required(query, 'metric');

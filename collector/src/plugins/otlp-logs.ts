@@ -10,9 +10,9 @@ import type { CollectorContext } from '../context.js';
 import { registerOtlpRoute } from '../ingest/route.js';
 import type { PartialSuccess } from '../ingest/response.js';
 import type { OtlpEncoding } from '../otlp/wire.js';
-import { blocksApi } from './api.js';
-import { decodeLogsExport } from './decode.js';
-import { BlockStore, DEFAULT_BLOCK_STORE } from './store.js';
+import { blocksApi } from '../api/blocks.js';
+import { decodeLogsExport } from '../otlp/logs.js';
+import { BlockStore, DEFAULT_BLOCK_STORE } from '../store/blocks.js';
 
 /** Decode and store one logs export; throws OtlpDecodeError for an unreadable body. */
 export function acceptLogs(
@@ -26,6 +26,9 @@ export function acceptLogs(
   const evicted = store.evictedInstances;
   for (const batch of decoded.batches) store.add(batch.sender, batch.events, nowMs);
   ctx.selfMetrics.blocksEvicted(store.evictedInstances - evicted);
+  // Block events count like points: accepted, and rejected by reason (dropped_points_total).
+  ctx.selfMetrics.accepted(decoded.accepted);
+  ctx.selfMetrics.rejected(decoded.rejections);
   const ignored =
     decoded.ignored > 0
       ? `${decoded.ignored} log record(s) that are not loopscope block events were ignored`
