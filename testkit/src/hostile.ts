@@ -65,6 +65,8 @@ export function distinctValuesExport(
   n: number,
   sender: { service: string; instance: string },
   prefix = 'v',
+  /** Names the agent declares are reserved with their unit (e.g. `{resource}`). */
+  unit = '',
 ): string {
   const now = String(Date.now() * 1e6);
   const dataPoints = Array.from({ length: n }, (_, i) => ({
@@ -76,7 +78,7 @@ export function distinctValuesExport(
     resourceMetrics: [
       {
         resource: resource(sender.service, sender.instance),
-        scopeMetrics: [{ metrics: [{ name: metric, gauge: { dataPoints } }] }],
+        scopeMetrics: [{ metrics: [{ name: metric, unit, gauge: { dataPoints } }] }],
       },
     ],
   });

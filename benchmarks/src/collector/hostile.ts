@@ -124,7 +124,7 @@ function summarise(phase: string, lines: ProbeLine[], from: number, to: number):
 
 async function stallRun(): Promise<{ phases: PhaseFigures[]; refused: number[] }> {
   const c = await startCollector();
-  const probe = startProcess(process.execPath, [PROBE, c.url, '16']);
+  const probe = startProcess(process.execPath, [PROBE, c.url, '300']);
   const heavy = identicalPointsProtobuf(650_000);
   const most = identicalPointsProtobuf(10_000);
   const series = distinctValuesExport('users', 'user', 2000, { service: 's', instance: 'new' });
@@ -150,7 +150,8 @@ async function stallRun(): Promise<{ phases: PhaseFigures[]; refused: number[] }
     await phase('2,000 points, 2,000 new series', async () => {
       await post(`${c.url}/v1/metrics`, JSON_CT, series, shed);
     });
-    await waitFor(() => probe.process.exitCode !== null, { what: 'probe done', timeoutMs: 30_000 });
+    probe.process.kill('SIGTERM');
+    await sleep(200);
     const lines = probeLines(probe);
     return { phases: marks.map(([n, f, t]) => summarise(n, lines, f, t)), refused };
   } finally {
@@ -226,10 +227,14 @@ async function memoryRun(instances: number, historySeconds: number): Promise<Mem
       for (let s = 0; s < historySeconds; s++) {
         const tick = Date.now();
         for (let i = 0; i < 20; i++) {
-          const body = distinctValuesExport('v8js.resource.active', 'v8js.resource.type', 2000, {
-            service: 'history',
-            instance: `h-${i}`,
-          });
+          const body = distinctValuesExport(
+            'v8js.resource.active',
+            'v8js.resource.type',
+            2000,
+            { service: 'history', instance: `h-${i}` },
+            'Type',
+            '{resource}',
+          );
           if ((await post(`${c.url}/v1/metrics`, JSON_CT, body, shed)) === 200) sent++;
         }
         await sleep(Math.max(0, 1000 - (Date.now() - tick)));
