@@ -6,6 +6,7 @@ import { underLoad } from './load/index.js';
 import { collectorIngest } from './collector/index.js';
 import { accuracy } from './accuracy/index.js';
 import { gatewayBench } from './collector/gateway.js';
+import { hostileBench } from './collector/hostile.js';
 
 export interface Settings {
   readonly quick: boolean;
@@ -49,6 +50,11 @@ export const BENCHMARKS = {
     about:
       'collector as a remote-write gateway into VictoriaMetrics: exports/s, CPU, p99 at 1,000/s, RSS per sender, 2 replicas',
     run: async (s) => [await gatewayBench(s)],
+  },
+  hostile: {
+    about:
+      'collector CLI, default settings, under the hostile inputs of issue 15 items 1-4: RSS, peak RSS, loop stall of one large request',
+    run: async (s) => [await hostileBench(s)],
   },
   memory: {
     about: 'heap and RSS overhead of each tool on an idle app (skipped by "all": cpu reports it)',

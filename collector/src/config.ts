@@ -16,6 +16,8 @@ export interface CollectorConfig {
   readonly maxSeries: number;
   /** Distinct attribute sets per metric per sender. */
   readonly maxCardinality: number;
+  /** Data points in one metrics export; more get 413 before decoding (bounds the loop stall). */
+  readonly maxPointsPerRequest: number;
   /** Series one sender may have (checked before maxSeries). */
   readonly maxSeriesPerSender: number;
   /** Points stamped further ahead of the collector's clock are rejected. */
@@ -75,6 +77,7 @@ export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
   maxSeries: 1_000_000,
   maxCardinality: 2000,
   maxSeriesPerSender: 10_000,
+  maxPointsPerRequest: 10_000,
   maxFutureSkewMs: 5 * 60_000,
   maxBlocksBytes: 64 * 1024 * 1024,
   maxAttributeLength: 4096,
@@ -145,6 +148,7 @@ export function normalizeConfig(input: Partial<CollectorConfig> = {}): Collector
   positiveInt('maxSeries', c.maxSeries);
   positiveInt('maxCardinality', c.maxCardinality);
   positiveInt('maxSeriesPerSender', c.maxSeriesPerSender);
+  positiveInt('maxPointsPerRequest', c.maxPointsPerRequest);
   positiveInt('maxFutureSkewMs', c.maxFutureSkewMs);
   positiveInt('maxBlocksBytes', c.maxBlocksBytes);
   positiveInt('maxAttributeLength', c.maxAttributeLength);

@@ -5,3 +5,4 @@ export * from './prometheus.js';
 export * from './chromium.js';
 export * from './victoria-metrics.js';
 export * from './nginx.js';
+export * from './hostile.js';

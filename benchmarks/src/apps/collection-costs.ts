@@ -49,6 +49,8 @@ if (tool === 'loopscope') {
     blockThresholdMs: 0,
     blockMaxCapturesPerMinute: 0,
     blockRequestContext: false,
+    hotLoopUtilization: 0.9,
+    hotLoopSeconds: 5,
   };
   const ctx = createSamplerContext(meter, options);
   const samplers = SAMPLERS.flatMap((factory) => {

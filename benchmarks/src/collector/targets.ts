@@ -33,7 +33,7 @@ export interface Running {
   readonly child: Child;
 }
 
-function collectorCli(): string {
+export function collectorCli(): string {
   const pkg = createRequire(import.meta.url).resolve('@loopscope/collector/package.json');
   return join(dirname(pkg), 'dist/src/cli.js');
 }

@@ -170,6 +170,14 @@ export const OPTIONS: readonly CliOption[] = [
     apply: (raw, draft, what) => (draft.maxSeriesPerSender = parseCount(what, raw)),
   },
   {
+    flag: 'max-points-per-request',
+    env: 'LOOPSCOPE_MAX_POINTS_PER_REQUEST',
+    value: '<count>',
+    help: 'Most data points in one metrics export; more get 413 before decoding, so one request cannot hold the event loop.',
+    defaultText: String(d.maxPointsPerRequest),
+    apply: (raw, draft, what) => (draft.maxPointsPerRequest = parseCount(what, raw)),
+  },
+  {
     flag: 'max-future-skew',
     env: 'LOOPSCOPE_MAX_FUTURE_SKEW',
     value: '<duration>',

@@ -9,7 +9,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OtlpEncoding } from '../otlp/wire.js';
-import { OtlpDecodeError } from '../otlp/errors.js';
+import { OtlpDecodeError, OtlpTooLarge } from '../otlp/errors.js';
 import type { ExportResult } from '../self-metric-names.js';
 import type { IngestGate } from './gate.js';
 import type { TokenSet } from './auth.js';
@@ -47,6 +47,7 @@ function send(
 function asIngestError(err: FastifyError | Error): IngestError {
   if (err instanceof IngestError) return err;
   if (err instanceof OtlpDecodeError) return new IngestError('LOOPSCOPE_MALFORMED', err.message);
+  if (err instanceof OtlpTooLarge) return new IngestError('LOOPSCOPE_TOO_LARGE', err.message);
   const status = (err as FastifyError).statusCode ?? 500;
   if (status === 413) return new IngestError('LOOPSCOPE_TOO_LARGE', err.message);
   if (status >= 400 && status < 500) return new IngestError('LOOPSCOPE_MALFORMED', err.message);

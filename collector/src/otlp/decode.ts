@@ -41,6 +41,8 @@ import {
 export interface DecodeLimits extends AttributeLimits {
   /** Longest accepted metric name. */
   readonly maxNameLength: number;
+  /** Most data points in one request (413 beyond); undefined = no limit. */
+  readonly maxPoints?: number;
 }
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = {

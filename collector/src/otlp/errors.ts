@@ -26,3 +26,8 @@ export class PointRejected extends Error {
     this.reason = reason;
   }
 }
+
+/** The request is readable but larger than a stated limit (HTTP 413). */
+export class OtlpTooLarge extends Error {
+  override readonly name = 'OtlpTooLarge';
+}

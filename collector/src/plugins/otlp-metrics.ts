@@ -13,7 +13,10 @@ export function acceptMetrics(
   encoding: OtlpEncoding,
   now = Date.now(),
 ): PartialSuccess {
-  const decoded = decodeMetricsExport(body, encoding, ctx.decodeLimits);
+  const decoded = decodeMetricsExport(body, encoding, {
+    ...ctx.decodeLimits,
+    maxPoints: ctx.config.maxPointsPerRequest,
+  });
   // The queue may have filled while this body arrived: refuse rather than overfill it.
   ctx.ingest.gate.checkBacklog();
   const { accepted, rejections } = ctx.store.ingest(

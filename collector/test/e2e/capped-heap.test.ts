@@ -4,52 +4,12 @@
 // oldest instances) and the process neither crashes nor stops answering.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freePort, startNode } from '@loopscope/testkit';
+import { blockEventsExport, freePort, startNode } from '@loopscope/testkit';
 import { CLI, sampleValue, scrape } from '../helpers/collector.js';
 
 const INSTANCES = 150;
 const STACKS = 75;
 const FRAMES = 64;
-
-/** One /v1/logs body (OTLP JSON) with STACKS block events of FRAMES long frames each. */
-function blockExport(instance: number): string {
-  const kv = (key: string, value: unknown) => ({
-    key,
-    value: typeof value === 'number' ? { doubleValue: value } : { stringValue: value },
-  });
-  const now = String(Date.now() * 1e6);
-  const records = Array.from({ length: STACKS }, (_, s) => ({
-    timeUnixNano: now,
-    eventName: 'loopscope.eventloop.block',
-    body: { stringValue: 'event loop blocked' },
-    attributes: [
-      kv('loopscope.block.duration_ms', 150 + s),
-      kv('loopscope.block.threshold_ms', 100),
-      kv('loopscope.block.fingerprint', (instance * 1000 + s).toString(16)),
-      kv(
-        'loopscope.block.frames',
-        JSON.stringify(
-          Array.from({ length: FRAMES }, (_, f) => ({
-            function: `handler${f}`,
-            file: `/srv/app/${'deeply/nested/'.repeat(25)}i${instance}s${s}f${f}.js`,
-            line: f + 1,
-            column: 1,
-          })),
-        ),
-      ),
-    ],
-  }));
-  return JSON.stringify({
-    resourceLogs: [
-      {
-        resource: {
-          attributes: [kv('service.name', 'hostile'), kv('service.instance.id', `i-${instance}`)],
-        },
-        scopeLogs: [{ logRecords: records }],
-      },
-    ],
-  });
-}
 
 test(`a 256 MB heap survives ${INSTANCES} instances x ${STACKS} stacks of ${FRAMES} long frames`, async (t) => {
   const port = await freePort();
@@ -69,7 +29,7 @@ test(`a 256 MB heap survives ${INSTANCES} instances x ${STACKS} stacks of ${FRAM
     const res = await fetch(`${url}/v1/logs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: blockExport(i),
+      body: blockEventsExport(i, STACKS, FRAMES),
     });
     assert.equal(res.status, 200, `instance ${i}: ${await res.text()}`);
     await res.arrayBuffer().catch(() => undefined);

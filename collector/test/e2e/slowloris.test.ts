@@ -4,34 +4,13 @@
 // (a child process with the agent loaded) gets in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
-import { startNode, waitFor } from '@loopscope/testkit';
+import { connect } from 'node:net';
+import { startNode, trickle, waitFor } from '@loopscope/testkit';
 import { sampleValue, scrape, startInProcess } from '../helpers/collector.js';
 
 const AGENT = import.meta.resolve('@loopscope/agent/register');
 const SLOW = 64;
 const TIMEOUT_MS = 3000;
-
-/** A client that sends headers for a 10 kB body, then one byte every 500 ms. */
-function trickle(port: number): { socket: Socket; answer: Promise<string> } {
-  const socket = connect(port, '127.0.0.1');
-  let received = '';
-  socket.on('data', (d: Buffer) => (received += d.toString()));
-  socket.on('error', () => {});
-  socket.write(
-    'POST /v1/metrics HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 10000\r\n\r\n{',
-  );
-  const timer = setInterval(() => {
-    if (!socket.destroyed && socket.writable) socket.write(' ');
-  }, 500);
-  const answer = new Promise<string>((resolve) =>
-    socket.on('close', () => {
-      clearInterval(timer);
-      resolve(received);
-    }),
-  );
-  return { socket, answer };
-}
 
 test(`${SLOW} slowloris connections time out, free their slots, and a real agent's export gets in`, async (t) => {
   const c = await startInProcess(t, { requestTimeoutMs: TIMEOUT_MS });
