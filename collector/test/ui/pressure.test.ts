@@ -101,7 +101,11 @@ test('the instance view charts stall time by cause, CPU pressure, thread CPU and
   await page.goto(url);
 
   // Fleet: a CPU-starved column, and a click on its header ranks by it.
-  await page.waitForFunction('document.querySelectorAll("tr[data-instance]").length === 2');
+  // Polled from here, not with page.waitForFunction: its polling evaluates a string, which the UI's CSP forbids.
+  await waitFor(async () => (await page.locator('tr[data-instance]').count()) === 2, {
+    what: 'two fleet rows',
+    timeoutMs: 15_000,
+  });
   await page.click('th[data-sort="starvedSeconds"]');
   const rows = await page.evaluate<{ instance: string; starved: number }[]>(
     '[...document.querySelectorAll("tr[data-instance]")].map((tr) => ({ instance: tr.dataset.instance, starved: Number(tr.dataset.starved) }))',
