@@ -41,9 +41,13 @@ function latest(values) {
   return null;
 }
 
-/** Largest visible value among the chart's lines, leaving out the ignored ones. */
-function dataMax(u, ignored) {
-  const [lo, hi] = [u.scales.x.min, u.scales.x.max];
+/**
+ * Largest visible value among the chart's lines, leaving out the ignored ones.
+ * The x range is passed in: while uPlot computes the y range, u.scales.x still
+ * holds the previous render's range (null on a fresh chart, which hid every
+ * point and left the axis at minTop below the data).
+ */
+function dataMax(u, ignored, [lo, hi]) {
   const xs = u.data[0];
   let max = 0;
   u.series.forEach((s, i) => {
@@ -131,7 +135,10 @@ export class Chart {
         x: { time: true, range: () => this.range },
         y: {
           // From 0, with headroom; lines such as a heap limit far above the data do not flatten it.
-          range: (u) => [0, fixedTop ?? (Math.max(minTop, dataMax(u, ignoreForScale) * 1.12) || 1)],
+          range: (u) => [
+            0,
+            fixedTop ?? (Math.max(minTop, dataMax(u, ignoreForScale, this.range) * 1.12) || 1),
+          ],
         },
       },
       axes: [

@@ -7,4 +7,6 @@ export declare const COLUMN: {
   readonly total: 'total';
   readonly used: 'used';
   readonly limit: 'limit';
+  readonly cpuWait: 'run-queue wait';
+  readonly throttled: 'throttled';
 };

@@ -11,4 +11,6 @@ export const COLUMN = Object.freeze({
   total: 'total',
   used: 'used',
   limit: 'limit',
+  cpuWait: 'run-queue wait',
+  throttled: 'throttled',
 });

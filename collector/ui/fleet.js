@@ -34,16 +34,33 @@ export class FleetView {
       spanGaps: true,
     });
     this.buffers = new Map();
+    /** Column the instances are ranked by within each service (a header click changes it). */
+    this.sortKey = 'loopDelayP99';
+    this.body.addEventListener('click', (e) => {
+      const th = e.target.closest('th[data-sort]');
+      if (!th || !this.data) return;
+      this.sortKey = th.dataset.sort;
+      this.render();
+    });
+  }
+
+  render() {
+    const data = this.data;
+    const all = data.services.flatMap((s) => s.instances);
+    this.body.innerHTML = all.length
+      ? data.services.map((s) => service(s, data, this.sortKey)).join('')
+      : EMPTY;
   }
 
   async update(data, rangeMs) {
     const all = data.services.flatMap((s) => s.instances);
     const live = all.filter((i) => i.state === 'live').length;
-    this.sub.textContent = `${data.services.length} service${data.services.length === 1 ? '' : 's'} · ${all.length} instance${all.length === 1 ? '' : 's'} · ${live} live — ranked by event-loop delay p99 over the last ${Math.round(data.rankWindowMs / 1000)} s`;
+    this.sub.textContent = `${data.services.length} service${data.services.length === 1 ? '' : 's'} · ${all.length} instance${all.length === 1 ? '' : 's'} · ${live} live — ranked over the last ${Math.round(data.rankWindowMs / 1000)} s (click a header to rank by loop delay p99, utilization or CPU-starved stall time)`;
     const n = data.untrackedInstances ?? 0;
     this.untracked.hidden = n === 0;
     this.untracked.textContent = `${n} more instance${n === 1 ? ' is' : 's are'} sending but not shown: the history holds ${data.maxInstances} and all of them are live. Start the collector with a higher --history-instances to see every one (their metrics are in /metrics regardless).`;
-    this.body.innerHTML = all.length ? data.services.map((s) => service(s, data)).join('') : EMPTY;
+    this.data = data;
+    this.render();
     this.chartBox.hidden = all.length === 0;
     await this.updateChart(all, rangeMs);
   }
@@ -89,8 +106,25 @@ const EMPTY = `
     <code>OTEL_EXPORTER_OTLP_ENDPOINT=${esc(location.origin)} node --import @loopscope/agent/register app.js</code>
   </div>`;
 
-function service(s, data) {
-  const rows = s.instances.map((i, n) => row(i, n, data)).join('');
+/** Sortable columns: the summary field behind each, worst (largest) first. */
+const SORTS = {
+  loopDelayP99: 'loop delay p99',
+  starvedSeconds: 'CPU-starved',
+  utilization: 'utilization',
+};
+
+function sortHeader(key, sortKey, cls = '') {
+  const active = key === sortKey;
+  return `<th class="sortable${active ? ' sorted' : ''} ${cls}" data-sort="${key}" aria-sort="${active ? 'descending' : 'none'}" title="rank by ${SORTS[key]}">${SORTS[key]}${active ? ' ▾' : ''}</th>`;
+}
+
+function service(s, data, sortKey) {
+  // The server ranks by loop-delay p99; another key re-ranks, ties kept in the server's order.
+  const instances =
+    sortKey === 'loopDelayP99'
+      ? s.instances
+      : [...s.instances].sort((a, b) => (b[sortKey] ?? -1) - (a[sortKey] ?? -1));
+  const rows = instances.map((i, n) => row(i, n, data)).join('');
   return `
     <section class="panel service">
       <header>
@@ -100,8 +134,9 @@ function service(s, data) {
       <table>
         <thead><tr>
           <th class="rank">#</th><th>instance</th>
-          <th>loop delay p99</th><th>max</th><th>utilization</th>
-          <th class="hide-narrow">pool queue p99</th><th class="hide-narrow">active handles</th>
+          ${sortHeader('loopDelayP99', sortKey)}<th>max</th>${sortHeader('utilization', sortKey)}
+          ${sortHeader('starvedSeconds', sortKey)}
+          <th class="hide-narrow" title="the probe's wait for a pool thread (its round trip for agents without it)">pool wait p99</th><th class="hide-narrow">active handles</th>
           <th class="hide-narrow">heap</th><th>last seen</th>
         </tr></thead>
         <tbody>${rows}</tbody>
@@ -112,13 +147,14 @@ function service(s, data) {
 function row(i, n, data) {
   const heapShare = i.heapUsed != null && i.heapLimit ? i.heapUsed / i.heapLimit : null;
   return `
-    <tr tabindex="0" data-href="${esc(instanceHref(i.job, i.instance))}" data-instance="${esc(i.instance)}" data-p99="${i.loopDelayP99 ?? ''}">
+    <tr tabindex="0" data-href="${esc(instanceHref(i.job, i.instance))}" data-instance="${esc(i.instance)}" data-p99="${i.loopDelayP99 ?? ''}" data-starved="${i.starvedSeconds ?? ''}">
       <td class="rank">${n + 1}</td>
       <td><span class="dot ${i.state}" title="${i.state}"></span> <span class="inst">${esc(i.instance)}</span></td>
       <td><span class="sev ${severity(i.loopDelayP99)}">${ms(i.loopDelayP99)}</span></td>
       <td>${ms(i.loopDelayMax)}</td>
       <td>${pct(i.utilization)}<span class="bar"><span style="width:${Math.min(100, (i.utilization ?? 0) * 100).toFixed(0)}%"></span></span></td>
-      <td class="hide-narrow">${ms(i.threadpoolQueueDelayP99)}</td>
+      <td title="stall time caused by CPU starvation or throttling, over the rank window">${ms(i.starvedSeconds)}</td>
+      <td class="hide-narrow">${ms(i.threadpoolWaitP99 ?? i.threadpoolQueueDelayP99)}</td>
       <td class="hide-narrow">${count(i.activeResources)}</td>
       <td class="hide-narrow">${bytes(i.heapUsed)}${heapShare == null ? '' : ` <span class="muted">(${pct(heapShare)})</span>`}</td>
       <td class="muted">${ago(data.now - i.lastSeenMs)}</td>

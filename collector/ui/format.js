@@ -12,6 +12,17 @@ export function ms(seconds) {
   return `${v.toFixed(2)} ms`;
 }
 
+/** Seconds of stall per second -> "12.3 ms/s". */
+export function msPerS(rate) {
+  return rate == null || Number.isNaN(rate) ? dash : `${ms(rate)}/s`;
+}
+
+/** CPU seconds per second -> "1.25 CPU". */
+export function cpus(n) {
+  if (n == null || Number.isNaN(n)) return dash;
+  return `${n >= 10 ? n.toFixed(0) : n.toFixed(2)} CPU`;
+}
+
 /** Ratio 0..1 -> "42 %". */
 export function pct(ratio) {
   if (ratio == null || Number.isNaN(ratio)) return dash;

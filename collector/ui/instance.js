@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import { BlocksPanel } from './blocks.js';
 import { Chart } from './chart.js';
-import { bytes, count, ms, pct, severity } from './format.js';
+import { bytes, count, cpus, ms, msPerS, pct, severity } from './format.js';
 import { esc, panel } from './html.js';
 
 /** The charts, in reading order: metric = the API's series name, resolved from the metric names the page was given. */
@@ -26,10 +26,43 @@ const CHARTS = [
     fill: true,
   },
   {
+    id: 'threads-cpu',
+    key: 'threadsCpu',
+    title: 'Thread CPU',
+    hint: 'CPUs used by the threads beside the main one (pool, V8, ...), by name; cgroup limit dashed',
+    format: cpus,
+    minTop: 0.1,
+    ignoreForScale: ['limit'],
+  },
+  {
+    id: 'stall-time',
+    key: 'stallTime',
+    title: 'Stall time by cause',
+    hint: 'stalls over the block threshold: code / gc / cpu_starved / syscall, per second',
+    format: msPerS,
+    minTop: 0.01,
+  },
+  {
+    id: 'cpu-pressure',
+    key: 'cpuPressure',
+    title: 'CPU pressure',
+    hint: 'main thread waiting for a CPU (run queue), and the share the cgroup was throttled',
+    format: pct,
+    minTop: 0.05,
+  },
+  {
+    id: 'pool-wait',
+    key: 'poolWait',
+    title: 'Thread-pool wait',
+    hint: 'a probe task’s wait for a pool thread, the loop’s own delay taken out',
+    format: ms,
+    minTop: 0.005,
+  },
+  {
     id: 'pool-delay',
     key: 'poolDelay',
-    title: 'Thread-pool queue delay',
-    hint: 'round trip of a probe task through libuv’s pool',
+    title: 'Thread-pool round trip',
+    hint: 'the probe’s round trip: pool wait plus the loop’s delay',
     format: ms,
     minTop: 0.005,
   },
@@ -143,7 +176,9 @@ function tiles(i, data) {
     tile(`loop delay p99 (${window})`, ms(i.loopDelayP99), `sev ${severity(i.loopDelayP99)}`),
     tile(`loop delay max (${window})`, ms(i.loopDelayMax)),
     tile('utilization', pct(i.utilization)),
-    tile(`pool queue p99 (${window})`, ms(i.threadpoolQueueDelayP99)),
+    tile(`pool wait p99 (${window})`, ms(i.threadpoolWaitP99 ?? i.threadpoolQueueDelayP99)),
+    tile(`CPU-starved stalls (${window})`, ms(i.starvedSeconds)),
+    ...(i.cpuLimit != null ? [tile('CPU limit (cgroup)', cpus(i.cpuLimit))] : []),
     tile('active handles', count(i.activeResources)),
     tile(
       'heap used',

@@ -1,5 +1,5 @@
 import { COLUMN } from '@loopscope/collector/ui-columns';
-import { METRICS } from '@loopscope/agent/names';
+import { BLOCK_CAUSES, METRICS } from '@loopscope/agent/names';
 import type { Sample } from './sample.js';
 
 /** One line of a chart: a name for the legend and a value per timestamp (null = gap). */
@@ -67,6 +67,36 @@ export const SERIES: Readonly<Record<string, SeriesDef>> = {
       column(COLUMN.p50, s, (x) => x.poolDelay?.p50 ?? null),
       column(COLUMN.p99, s, (x) => x.poolDelay?.p99 ?? null),
       column(COLUMN.max, s, (x) => x.poolDelay?.max ?? null),
+    ],
+  },
+  [METRICS.threadpoolWait.name]: {
+    chart: 'poolWait',
+    unit: METRICS.threadpoolWait.unit,
+    columns: (s) => [
+      column(COLUMN.p50, s, (x) => x.poolWait?.p50 ?? null),
+      column(COLUMN.p99, s, (x) => x.poolWait?.p99 ?? null),
+      column(COLUMN.max, s, (x) => x.poolWait?.max ?? null),
+    ],
+  },
+  [METRICS.threadsCpuTime.name]: {
+    chart: 'threadsCpu',
+    // CPUs used: CPU seconds per second.
+    unit: '{cpu}',
+    columns: (s) => [...byType(s, (x) => x.threadsCpu), column(COLUMN.limit, s, (x) => x.cpuLimit)],
+  },
+  [METRICS.eventloopBlockTime.name]: {
+    chart: 'stallTime',
+    // Seconds of stall per second, one column per cause in BLOCK_CAUSES order.
+    unit: 's/s',
+    columns: (s) =>
+      BLOCK_CAUSES.map((cause) => column(cause, s, (x) => x.stall?.rate[cause] ?? null)),
+  },
+  [METRICS.mainthreadCpuWait.name]: {
+    chart: 'cpuPressure',
+    unit: 's/s',
+    columns: (s) => [
+      column(COLUMN.cpuWait, s, (x) => x.cpuWait),
+      column(COLUMN.throttled, s, (x) => x.throttled),
     ],
   },
   [METRICS.threadpoolPending.name]: {

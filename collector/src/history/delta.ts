@@ -1,4 +1,4 @@
-import type { HistogramPoint } from '../otlp/model.js';
+import type { HistogramPoint, NumberPoint } from '../otlp/model.js';
 import type { Buckets } from './quantile.js';
 import { histogramIncrease, type HistogramState } from '../temporality.js';
 
@@ -13,6 +13,12 @@ export interface HistogramDelta extends Buckets {
   readonly sum: number;
   /** When `max` is unknown: the cumulative max, which bounds this interval's max from above. */
   readonly maxAtMost?: number | undefined;
+}
+
+/** What one export interval added to a counter: the amount, and per second. */
+export interface CounterDelta {
+  readonly delta: number;
+  readonly rate: number;
 }
 
 /**
@@ -30,6 +36,25 @@ const FIRST_POINT_MAX_AGE_MS = 60_000;
  */
 export class HistogramDeltas {
   private readonly seen = new Map<string, Seen>();
+  private readonly counters = new Map<string, NumberPoint>();
+
+  /**
+   * What one export interval added to a monotonic counter, and that per
+   * second of the interval; null for a point that says nothing new (history
+   * from before the collector started, or no time passed).
+   */
+  counter(key: string, point: NumberPoint, cumulative: boolean): CounterDelta | null {
+    const perSecond = (delta: number, ms: number) =>
+      ms > 0 ? { delta, rate: delta / (ms / 1000) } : null;
+    if (!cumulative) return perSecond(point.value, point.timeMs - point.startTimeMs);
+    const prev = this.counters.get(key);
+    this.counters.set(key, point);
+    if (prev === undefined || prev.startTimeMs !== point.startTimeMs || point.value < prev.value) {
+      const age = point.timeMs - point.startTimeMs;
+      return age <= FIRST_POINT_MAX_AGE_MS ? perSecond(point.value, age) : null;
+    }
+    return perSecond(point.value - prev.value, point.timeMs - prev.timeMs);
+  }
 
   delta(key: string, point: HistogramPoint, cumulative: boolean): HistogramDelta | null {
     if (!cumulative) {

@@ -20,7 +20,14 @@ export interface InstanceSummary {
   /** Over the rank window, in seconds; null without loop-delay data in it. */
   readonly loopDelayP99: number | null;
   readonly loopDelayMax: number | null;
+  /** Worst interval p99 of the probe's round trip (pool wait plus loop delay). */
   readonly threadpoolQueueDelayP99: number | null;
+  /** Worst interval p99 of the probe's pool wait alone: the pool queue signal. */
+  readonly threadpoolWaitP99: number | null;
+  /** Stall seconds caused by CPU starvation (run-queue wait, throttling) over the rank window; null without stall-time data. */
+  readonly starvedSeconds: number | null;
+  /** The cgroup's CPU limit in CPUs, latest within the rank window. */
+  readonly cpuLimit: number | null;
   /** Latest values within the rank window. */
   readonly utilization: number | null;
   readonly activeResources: number | null;
@@ -220,6 +227,8 @@ export class History {
       recent.find((s) => s[k] !== null)?.[k] ?? null;
     const maxes = recent.flatMap((s) => (s.loopDelay?.max != null ? [s.loopDelay.max] : []));
     const poolP99s = recent.flatMap((s) => (s.poolDelay?.p99 != null ? [s.poolDelay.p99] : []));
+    const waitP99s = recent.flatMap((s) => (s.poolWait?.p99 != null ? [s.poolWait.p99] : []));
+    const stalls = recent.flatMap((s) => (s.stall ? [s.stall.starvedSeconds] : []));
     const intervalMs = intervalOf(history);
     const resources = latest('resources');
     return {
@@ -238,6 +247,9 @@ export class History {
         loopDelayMax: maxes.length ? Math.max(...maxes) : null,
         // Pool probes are few per interval: the worst interval p99 is the honest summary.
         threadpoolQueueDelayP99: poolP99s.length ? Math.max(...poolP99s) : null,
+        threadpoolWaitP99: waitP99s.length ? Math.max(...waitP99s) : null,
+        starvedSeconds: stalls.length ? stalls.reduce((a, b) => a + b, 0) : null,
+        cpuLimit: latest('cpuLimit'),
         utilization: latest('utilization'),
         activeResources: resources && Object.values(resources).reduce((a, b) => a + b, 0),
         heapUsed: latest('heapUsed'),

@@ -1,6 +1,6 @@
-import { ATTR, METRICS } from '@loopscope/agent/names';
+import { ATTR, BLOCK_CAUSES, METRICS, type BlockCause } from '@loopscope/agent/names';
 import type { Attributes, DecodedMetric, HistogramPoint } from '../otlp/model.js';
-import type { HistogramDelta, HistogramDeltas } from './delta.js';
+import type { CounterDelta, HistogramDelta, HistogramDeltas } from './delta.js';
 import { mergeBuckets, quantile, upperBound, type Buckets } from './quantile.js';
 
 /** p50/p99/max of one interval of a delay histogram, in seconds. */
@@ -20,14 +20,32 @@ export interface Sample {
   readonly t: number;
   readonly loopDelay: DelayStats | null;
   readonly utilization: number | null;
+  /** Round trip of the pool probe (pool wait plus the loop's delay). */
   readonly poolDelay: DelayStats | null;
+  /** The probe's pool wait alone: the pool queue signal. */
+  readonly poolWait: DelayStats | null;
   readonly pending: Readonly<Record<string, number>> | null;
   readonly resources: Readonly<Record<string, number>> | null;
   /** Seconds spent in GC pauses during the interval, and the longest pause. */
   readonly gc: { readonly total: number; readonly max: number | null } | null;
   readonly heapUsed: number | null;
   readonly heapLimit: number | null;
+  /** Stall time per second by cause (loopscope.block.cause), and the interval's cpu_starved seconds. */
+  readonly stall: {
+    readonly rate: Readonly<Record<string, number>>;
+    readonly starvedSeconds: number;
+  } | null;
+  /** Main thread's run-queue wait, seconds per second. */
+  readonly cpuWait: number | null;
+  /** Share of the interval the cgroup was throttled (seconds per second). */
+  readonly throttled: number | null;
+  /** The cgroup's CPU limit in CPUs, when a quota is set. */
+  readonly cpuLimit: number | null;
+  /** CPUs used by the threads other than the main thread, by thread name. */
+  readonly threadsCpu: Readonly<Record<string, number>> | null;
 }
+
+type AttrValue = Attributes[string] | undefined;
 
 const byName = (metrics: readonly DecodedMetric[]) => new Map(metrics.map((m) => [m.name, m]));
 
@@ -54,10 +72,15 @@ function gaugeByAttr(
   attr: string,
 ): Record<string, number> | null {
   if (!metric || metric.type === 'histogram') return null;
+  return capped(metric.points.map((p) => [p.attributes[attr], p.value]));
+}
+
+/** Sums values by key (undefined = 'unknown'), the largest MAX_VALUES_PER_SAMPLE kept, the rest in OTHER. */
+function capped(pairs: readonly (readonly [AttrValue, number])[]): Record<string, number> {
   const sums = new Map<string, number>();
-  for (const p of metric.points) {
-    const key = String(p.attributes[attr] ?? 'unknown');
-    sums.set(key, (sums.get(key) ?? 0) + p.value);
+  for (const [k, value] of pairs) {
+    const key = String(k ?? 'unknown');
+    sums.set(key, (sums.get(key) ?? 0) + value);
   }
   let entries = [...sums];
   if (entries.length > MAX_VALUES_PER_SAMPLE) {
@@ -84,6 +107,53 @@ function deltas(metric: DecodedMetric | undefined, state: HistogramDeltas): Hist
   return metric.points
     .map((p: HistogramPoint) => state.delta(seriesKey(metric.name, p.attributes), p, cumulative))
     .filter((d): d is HistogramDelta => d !== null && d.count > 0);
+}
+
+/** Interval deltas of a monotonic counter's points, with each point's attribute `attr`. */
+function counterDeltas(
+  metric: DecodedMetric | undefined,
+  state: HistogramDeltas,
+  attr?: string,
+): { readonly key: AttrValue; readonly d: CounterDelta }[] | null {
+  if (!metric || metric.type !== 'sum') return null;
+  const cumulative = metric.temporality === 'cumulative';
+  return metric.points.flatMap((p) => {
+    const d = state.counter(seriesKey(metric.name, p.attributes), p, cumulative);
+    return d ? [{ key: attr === undefined ? '' : p.attributes[attr], d }] : [];
+  });
+}
+
+/** Summed rate of a counter; null when not reported or nothing new. */
+function rateOf(metric: DecodedMetric | undefined, state: HistogramDeltas): number | null {
+  const parts = counterDeltas(metric, state);
+  return parts && parts.length ? parts.reduce((a, { d }) => a + d.rate, 0) : null;
+}
+
+/** Stall time per second by cause, every cause present (0 when none of it this interval). */
+function stallOf(metric: DecodedMetric | undefined, state: HistogramDeltas): Sample['stall'] {
+  const parts = counterDeltas(metric, state, ATTR.blockCause);
+  if (!parts || parts.length === 0) return null;
+  const rate = Object.create(null) as Record<string, number>;
+  for (const cause of BLOCK_CAUSES) rate[cause] = 0;
+  const starved: BlockCause = 'cpu_starved';
+  let starvedSeconds = 0;
+  // Causes outside BLOCK_CAUSES come from a newer or foreign sender: left out, not made keys.
+  for (const { key, d } of parts) {
+    if (!(BLOCK_CAUSES as readonly unknown[]).includes(key)) continue;
+    const cause = key as string;
+    rate[cause] = (rate[cause] ?? 0) + d.rate;
+    if (cause === starved) starvedSeconds += d.delta;
+  }
+  return { rate, starvedSeconds };
+}
+
+/** CPUs used per thread name (thread names come from the process: capped like attribute values). */
+function threadsCpuOf(
+  metric: DecodedMetric | undefined,
+  state: HistogramDeltas,
+): Record<string, number> | null {
+  const parts = counterDeltas(metric, state, ATTR.threadName);
+  return parts && parts.length ? capped(parts.map(({ key, d }) => [key, d.rate])) : null;
 }
 
 /** The interval's maximum: exact when known, else the histogram's bound capped by the cumulative max. */
@@ -136,6 +206,12 @@ export function deriveSample(
       : null,
     heapUsed: lastGauge(m.get(METRICS.heapUsed.name)),
     heapLimit: lastGauge(m.get(METRICS.heapLimit.name)),
+    poolWait: delayStats(deltas(m.get(METRICS.threadpoolWait.name), state)),
+    stall: stallOf(m.get(METRICS.eventloopBlockTime.name), state),
+    cpuWait: rateOf(m.get(METRICS.mainthreadCpuWait.name), state),
+    throttled: rateOf(m.get(METRICS.cgroupCpuThrottledTime.name), state),
+    cpuLimit: lastGauge(m.get(METRICS.cgroupCpuLimit.name)),
+    threadsCpu: threadsCpuOf(m.get(METRICS.threadsCpuTime.name), state),
   };
   return {
     sample,

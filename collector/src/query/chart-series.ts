@@ -5,7 +5,8 @@
  * export interval (at most MAX_ROWS rows), so a chart looks as it does from
  * the in-process history.
  */
-import { METRICS } from '@loopscope/agent/names';
+import { BLOCK_CAUSES, METRICS } from '@loopscope/agent/names';
+import { COLUMN } from '@loopscope/collector/ui-columns';
 import { COLLECTOR_METRICS } from '../self-metric-names.js';
 import { SERIES, type Column } from '../history/chart-series.js';
 import { LABEL, PROM, sum } from '../promql/names.js';
@@ -47,6 +48,9 @@ const loopP = (q: number) => (r: Ranges) => {
 const maxOf = (family: string) => (r: Ranges) => quantile(1, family, [], r.rw, ...r.m);
 const lastBy = (metric: string, label: string) => (r: Ranges) =>
   `sum by (${label}) (last_over_time(${sel(metric, ...r.m)}[${r.rw}]))`;
+const rateOf = (metric: string) => (r: Ranges) => `sum(rate(${sel(metric, ...r.m)}[${r.rw}]))`;
+const rateBy = (metric: string, label: string) => (r: Ranges) =>
+  `sum by (${label}) (rate(${sel(metric, ...r.m)}[${r.rw}]))`;
 const last = (metric: string) => (r: Ranges) =>
   `sum(last_over_time(${sel(metric, ...r.m)}[${r.rw}]))`;
 
@@ -67,6 +71,28 @@ export const SERIES_QUERIES: Readonly<Record<string, readonly ColumnQuery[]>> = 
     { name: 'p50', expr: p(0.5, PROM.threadpoolQueueDelay) },
     { name: 'p99', expr: p(0.99, PROM.threadpoolQueueDelay) },
     { name: 'max', expr: maxOf(PROM.threadpoolQueueDelay) },
+  ],
+  [METRICS.threadpoolWait.name]: [
+    { name: COLUMN.p50, expr: p(0.5, PROM.threadpoolWait) },
+    { name: COLUMN.p99, expr: p(0.99, PROM.threadpoolWait) },
+    { name: COLUMN.max, expr: maxOf(PROM.threadpoolWait) },
+  ],
+  [METRICS.threadsCpuTime.name]: [
+    { byLabel: LABEL.threadName, expr: rateBy(PROM.threadsCpuTime, LABEL.threadName) },
+    { name: COLUMN.limit, expr: last(PROM.cgroupCpuLimit) },
+  ],
+  [METRICS.eventloopBlockTime.name]: BLOCK_CAUSES.map((cause) => ({
+    name: cause,
+    // 0, not a gap, for a cause absent while the instance reports stall time at all (as the history does).
+    expr: (r: Ranges) => {
+      const all = `sum(rate(${sel(PROM.eventloopBlockTime, ...r.m)}[${r.rw}]))`;
+      const one = `sum(rate(${sel(PROM.eventloopBlockTime, ...r.m, eq(LABEL.blockCause, cause))}[${r.rw}]))`;
+      return `(${one}) or on() (0 * ${all})`;
+    },
+  })),
+  [METRICS.mainthreadCpuWait.name]: [
+    { name: COLUMN.cpuWait, expr: rateOf(PROM.mainthreadCpuWait) },
+    { name: COLUMN.throttled, expr: rateOf(PROM.cgroupCpuThrottledTime) },
   ],
   [METRICS.threadpoolPending.name]: [
     { byLabel: LABEL.requestType, expr: lastBy(PROM.threadpoolPending, LABEL.requestType) },

@@ -6,7 +6,8 @@
  */
 import { COLLECTOR_METRICS } from '../self-metric-names.js';
 import type { InstanceSummary, ServiceSummary } from '../history/history.js';
-import { PROM } from '../promql/names.js';
+import type { BlockCause } from '@loopscope/agent/names';
+import { LABEL, PROM } from '../promql/names.js';
 import { quantile, utilization } from '../promql/builders.js';
 import { numberOf, type PromQueryClient, type PromSeries } from './client.js';
 
@@ -22,6 +23,7 @@ export interface FleetWindows {
   readonly maxInstances: number;
 }
 
+const STARVED: BlockCause = 'cpu_starved';
 const seconds = (ms: number): string => `${Math.max(1, Math.round(ms / 1000))}s`;
 const keyOf = (job: string, instance: string): string => `${job}\u0000${instance}`;
 const lastOver = (metric: string, w: string): string =>
@@ -40,6 +42,9 @@ export function fleetQueries(o: FleetWindows): Record<string, string> {
     loopDelayP99: quantile(0.99, PROM.eventloopDelay, INSTANCE, r),
     loopDelayMax: `max by (job, instance) (max_over_time(${PROM.eventloopDelayMax}[${r}]))`,
     threadpoolQueueDelayP99: quantile(0.99, PROM.threadpoolQueueDelay, INSTANCE, r),
+    threadpoolWaitP99: quantile(0.99, PROM.threadpoolWait, INSTANCE, r),
+    starvedSeconds: `sum by (job, instance) (increase(${PROM.eventloopBlockTime}{${LABEL.blockCause}="${STARVED}"}[${r}]))`,
+    cpuLimit: lastOver(PROM.cgroupCpuLimit, r),
     utilization: utilization(INSTANCE, r),
     activeResources: lastOver(PROM.resourceActive, r),
     heapUsed: lastOver(PROM.heapUsed, r),
@@ -79,6 +84,9 @@ export async function readFleet(
     loopDelayP99: column('loopDelayP99'),
     loopDelayMax: column('loopDelayMax'),
     threadpoolQueueDelayP99: column('threadpoolQueueDelayP99'),
+    threadpoolWaitP99: column('threadpoolWaitP99'),
+    starvedSeconds: column('starvedSeconds'),
+    cpuLimit: column('cpuLimit'),
     utilization: column('utilization'),
     activeResources: column('activeResources'),
     heapUsed: column('heapUsed'),
@@ -123,6 +131,9 @@ export async function readFleet(
       loopDelayP99: get(cols.loopDelayP99),
       loopDelayMax: get(cols.loopDelayMax),
       threadpoolQueueDelayP99: get(cols.threadpoolQueueDelayP99),
+      threadpoolWaitP99: get(cols.threadpoolWaitP99),
+      starvedSeconds: get(cols.starvedSeconds),
+      cpuLimit: get(cols.cpuLimit),
       utilization: get(cols.utilization),
       activeResources: get(cols.activeResources),
       heapUsed: get(cols.heapUsed),

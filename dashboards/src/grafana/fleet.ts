@@ -173,21 +173,32 @@ export function fleetDashboard(o: GenerateOptions): dashboard.Dashboard {
     .withRow(row('Thread pool'))
     .withPanel(
       timeseriesPanel(
-        'Thread-pool queue delay p99 by instance',
-        [{ expr: quantile(0.99, PROM.threadpoolQueueDelay, BY_INSTANCE, R, ...F), legend: WHO }],
+        'Thread-pool wait p99 by instance',
+        [{ expr: quantile(0.99, PROM.threadpoolWait, BY_INSTANCE, R, ...F), legend: WHO }],
         {
           unit: 's',
           thresholds: [o.threadpoolQueueDelay],
           description:
-            'Round trip of a tiny crypto probe through the libuv pool: rises when fs, dns.lookup, crypto or zlib work queues.',
+            "How long a tiny crypto probe waited for a libuv pool thread, the loop's own delay taken out: rises when fs, dns.lookup, crypto or zlib work queues.",
         },
       ),
     )
     .withPanel(
-      percentilesPanel('Fleet thread-pool queue delay', PROM.threadpoolQueueDelay, F, {
+      percentilesPanel('Fleet thread-pool wait', PROM.threadpoolWait, F, {
         unit: 's',
         thresholds: [o.threadpoolQueueDelay],
       }),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Threads CPU by instance (top 10)',
+        [{ expr: `topk(10, ${sumRate(PROM.threadsCpuTime, BY_INSTANCE, R, ...F)})`, legend: WHO }],
+        {
+          unit: 'short',
+          description:
+            'CPUs used by the threads beside the main one (libuv pool, V8 workers): CPU-bound crypto and zlib work, invisible in pending requests. Linux only.',
+        },
+      ),
     )
     .withPanel(
       byLabelPanel('Pending pool requests by type', PROM.threadpoolPending, LABEL.requestType, F, {

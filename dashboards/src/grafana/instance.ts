@@ -155,10 +155,36 @@ export function instanceDashboard(o: GenerateOptions): dashboard.Dashboard {
 
     .withRow(row('Thread pool'))
     .withPanel(
-      percentilesPanel('Thread-pool queue delay', PROM.threadpoolQueueDelay, F, {
+      percentilesPanel('Thread-pool wait', PROM.threadpoolWait, F, {
         unit: 's',
         thresholds: [o.threadpoolQueueDelay],
+        description:
+          "How long a tiny probe task waited for a pool thread, the loop's own delay taken out: the pool queue signal (near zero with an idle pool, however blocked the loop).",
       }),
+    )
+    .withPanel(
+      percentilesPanel('Thread-pool round trip', PROM.threadpoolQueueDelay, F, {
+        unit: 's',
+        description:
+          "The probe's whole round trip: pool wait plus the loop's delay in handling its callback. High here with a low pool wait means the loop, not the pool.",
+      }),
+    )
+    .withPanel(
+      timeseriesPanel(
+        'Threads CPU',
+        [
+          {
+            expr: sumRate(PROM.threadsCpuTime, [LABEL.threadName], R, ...F),
+            legend: `{{${LABEL.threadName}}}`,
+          },
+        ],
+        {
+          unit: 'short',
+          stacked: true,
+          description:
+            'CPUs used by the threads other than the main thread, by thread name (libuv-worker for the pool on Node lines that name threads; Node < 26 names them all node). CPU-bound pool work (crypto, zlib) shows here, never in pending requests. Linux only.',
+        },
+      ),
     )
     .withPanel(
       byLabelPanel('Pending pool requests by type', PROM.threadpoolPending, LABEL.requestType, F, {
