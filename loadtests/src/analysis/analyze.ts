@@ -121,6 +121,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
   const analysis = analyseRows(rows, { ...o.verdict, wholeRunClient: summaryOnly });
   if (server && rows.length > 0)
     judgeStarvation(analysis.verdict, {
+      ...(window ? { windowMs: window.to - window.from } : {}),
       ...(server.stallTime ? { stallTime: server.stallTime } : {}),
       ...(server.cpuPressure ? { cpuPressure: server.cpuPressure } : {}),
     });

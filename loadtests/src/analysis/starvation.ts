@@ -13,8 +13,13 @@ import type { Verdict } from './verdict.js';
 export interface StarvationOptions {
   /** Share of the run's stall time spent waiting for a CPU from which the stalls count as starvation. */
   starvedShare: number;
-  /** Least starved stall time (ms) to call a run that blamed neither the loop nor the pool starved. */
+  /**
+   * A run that blamed neither the loop nor the pool (starved from its first
+   * second, latency has no baseline to leave) is starved when its starved
+   * stall time is at least this many ms and this share of the run's wall time.
+   */
   minStarvedMs: number;
+  minStarvedShareOfRun: number;
   /**
    * Without stall time by cause (an agent without the anatomy): the main
    * thread's run-queue wait as a share of the run's wall time from which a
@@ -26,10 +31,13 @@ export interface StarvationOptions {
 export const DEFAULT_STARVATION_OPTIONS: StarvationOptions = {
   starvedShare: 0.5,
   minStarvedMs: 200,
+  minStarvedShareOfRun: 0.02,
   cpuWaitShare: 0.3,
 };
 
 export interface StarvationEvidence {
+  /** The run's wall time, ms. */
+  windowMs?: number;
   stallTime?: StallTime;
   cpuPressure?: CpuPressure;
 }
@@ -65,10 +73,11 @@ export function judgeStarvation(
   if (s && total > 0) {
     lines.push(stallTimeLine(s));
     const share = s.byCause.cpu_starved / total;
+    const enough =
+      s.byCause.cpu_starved >= Math.max(o.minStarvedMs, o.minStarvedShareOfRun * (e.windowMs ?? 0));
     starved =
       share >= o.starvedShare &&
-      (v.bottleneck === 'event-loop' ||
-        (v.bottleneck === 'neither' && v.degraded && s.byCause.cpu_starved >= o.minStarvedMs));
+      (v.bottleneck === 'event-loop' || (v.bottleneck === 'neither' && enough));
   }
   const p = e.cpuPressure;
   let waitShare: number | null = null;
@@ -99,4 +108,8 @@ export function judgeStarvation(
   v.degraded = true;
   const throttled = (p?.throttledShare ?? 0) > 0 || (p?.throttledMs ?? 0) > 0;
   v.summary = `CPU starvation: requests waited for a loop that was itself waiting for a CPU (${throttled ? 'CFS throttling by the CPU limit, and run-queue wait' : 'run-queue wait: other processes held the cores'}), not running JavaScript; the fix is CPU limits or placement, not code`;
+  // Starvation stretches real work too: say so when the stalls' own CPU time is a real part.
+  const own = s && total > 0 ? (s.byCause.code + s.byCause.gc) / total : 0;
+  if (own >= 0.25)
+    v.summary += ` (though ${pct(own)} of the stall time was the code's own CPU work, which blocks the loop too)`;
 }

@@ -96,13 +96,23 @@ test('an agent without the anatomy: the verdict stays, and the report says starv
 
 test('a clean run is not called starved for a few starved stalls, nor is a pool verdict overturned', () => {
   const clean = analyseRows(makeRows(30, () => ({ p95: 5, loop: 2 }))).verdict;
-  judgeStarvation(clean, { stallTime: counter(causes(0, 0, 150, 0)) });
+  judgeStarvation(clean, { windowMs: 30_000, stallTime: counter(causes(0, 0, 550, 0)) });
   assert.equal(clean.bottleneck, 'neither');
+  assert.equal(clean.degraded, false);
   const pool = analyseRows(
     makeRows(30, (i) => (i < 8 ? { p95: 6, loop: 3, pool: 2 } : { p95: 300, loop: 6, pool: 280 })),
   ).verdict;
   judgeStarvation(pool, { stallTime: counter(causes(0, 0, 500, 0)) });
   assert.equal(pool.bottleneck, 'thread-pool');
+});
+
+test('a run starved from its first second (no baseline to leave) is CPU starvation when the starved stalls add up', () => {
+  const rows = makeRows(30, () => ({ p95: 60, loop: 40, elu: 0.2 }));
+  const { verdict } = analyseRows(rows);
+  assert.equal(verdict.bottleneck, 'neither');
+  judgeStarvation(verdict, { windowMs: 30_000, stallTime: counter(causes(100, 0, 900, 50)) });
+  assert.equal(verdict.bottleneck, 'cpu-starvation');
+  assert.equal(verdict.degraded, true);
 });
 
 const stack = (over: Partial<BlockingStack>): BlockingStack => ({
