@@ -177,7 +177,9 @@ test(
           t.diagnostic(
             `${phase} via ${r.server?.source}: the machine starved the target: ${v.summary}`,
           );
-          assert.notEqual(phase, 'pool', explain(phase, r));
+          // A pool phase starved this badly fails the pool criteria too: the timeline blamed
+          // nothing, and the anatomy says why (seen on this machine under other jobs' load).
+          if (phase === 'pool') assert.match(v.evidence.join('\n'), /neither held requests up/);
         } else if (
           r === fromReplica &&
           fromCollector.analysis.verdict.bottleneck === 'cpu-starvation' &&
