@@ -31,7 +31,7 @@ export interface StarvationOptions {
 export const DEFAULT_STARVATION_OPTIONS: StarvationOptions = {
   starvedShare: 0.5,
   minStarvedMs: 200,
-  minStarvedShareOfRun: 0.02,
+  minStarvedShareOfRun: 0.05,
   cpuWaitShare: 0.3,
 };
 

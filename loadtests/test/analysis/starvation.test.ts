@@ -110,7 +110,9 @@ test('a run starved from its first second (no baseline to leave) is CPU starvati
   const rows = makeRows(30, () => ({ p95: 60, loop: 40, elu: 0.2 }));
   const { verdict } = analyseRows(rows);
   assert.equal(verdict.bottleneck, 'neither');
-  judgeStarvation(verdict, { windowMs: 30_000, stallTime: counter(causes(100, 0, 900, 50)) });
+  judgeStarvation(verdict, { windowMs: 30_000, stallTime: counter(causes(100, 0, 1400, 50)) });
+  assert.equal(verdict.bottleneck, 'neither', '1.4 s starved in 30 s is under 5% of the run');
+  judgeStarvation(verdict, { windowMs: 30_000, stallTime: counter(causes(100, 0, 1600, 50)) });
   assert.equal(verdict.bottleneck, 'cpu-starvation');
   assert.equal(verdict.degraded, true);
 });
