@@ -9,6 +9,7 @@ import { joinTimeline, type Row } from './join.js';
 import type { Report } from './report.js';
 import { analyseRows, type VerdictOptions } from './verdict.js';
 import { capacityOf } from './capacity.js';
+import { judgeStarvation } from './starvation.js';
 
 export interface AnalyzeOptions {
   file: string;
@@ -118,6 +119,12 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
     buckets = buckets.filter((b) => b.t + stepMs > (from ?? -Infinity) && b.t < (to ?? Infinity));
   const rows = joinTimeline(buckets, stepMs, server);
   const analysis = analyseRows(rows, { ...o.verdict, wholeRunClient: summaryOnly });
+  if (server && rows.length > 0)
+    judgeStarvation(analysis.verdict, {
+      ...(window ? { windowMs: window.to - window.from } : {}),
+      ...(server.stallTime ? { stallTime: server.stallTime } : {}),
+      ...(server.cpuPressure ? { cpuPressure: server.cpuPressure } : {}),
+    });
   const top = server?.blockingStacks?.[0];
   if (analysis.verdict.bottleneck === 'event-loop' && top) {
     // Name the code: the first frame of the heaviest stack that is not Node's own.
@@ -165,6 +172,8 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
           ...(server.rateWindow ? { rateWindow: server.rateWindow } : {}),
           peaks: peaks(rows),
           stallsCounted: server.stallsCounted ?? null,
+          stallTime: server.stallTime ?? null,
+          cpuPressure: server.cpuPressure ?? null,
         }
       : null,
     analysis,

@@ -6,6 +6,7 @@ import type {
   UnevaluatedThreshold,
 } from '../k6/model.js';
 import type { BlockingStack, ServerData, SignalKey } from '../server/source.js';
+import type { CpuPressure, StallTime } from '../server/stall-causes.js';
 import type { GroupStats } from '../stats/client.js';
 import type { Analysis } from './verdict.js';
 import type { Capacity } from './capacity.js';
@@ -35,9 +36,16 @@ export interface Report {
   metrics: SummaryMetric[];
   timeline: Row[];
   server:
-    | (Omit<ServerData, 'signals' | 'blockingStacks' | 'warnings' | 'stallsCounted'> & {
+    | (Omit<
+        ServerData,
+        'signals' | 'blockingStacks' | 'warnings' | 'stallsCounted' | 'stallTime' | 'cpuPressure'
+      > & {
         /** Stalls the agent counted (all of them); null when the source does not keep the counter. */
         stallsCounted: number | null;
+        /** Stall time by cause over the run (ms), and whether from the agent's counter or the captured stalls; null when unknown. */
+        stallTime: StallTime | null;
+        /** Run-queue wait and cgroup throttling over the run; null when the source has none. */
+        cpuPressure: CpuPressure | null;
         peaks: Record<SignalKey, number | null>;
       })
     | null;

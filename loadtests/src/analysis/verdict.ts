@@ -3,7 +3,7 @@ import { pearson, quantileOf } from '../stats/series-math.js';
 import { clock, ms, num } from '../report/units.js';
 import type { Row } from './join.js';
 
-export type Bottleneck = 'event-loop' | 'thread-pool' | 'neither' | 'unknown';
+export type Bottleneck = 'event-loop' | 'cpu-starvation' | 'thread-pool' | 'neither' | 'unknown';
 
 export interface Verdict {
   bottleneck: Bottleneck;

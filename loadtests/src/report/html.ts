@@ -143,7 +143,9 @@ export function renderHtml(r: Report): string {
   const v = r.analysis.verdict;
   const d = r.analysis.divergence;
   const accent =
-    v.bottleneck === 'event-loop' || v.bottleneck === 'thread-pool'
+    v.bottleneck === 'event-loop' ||
+    v.bottleneck === 'thread-pool' ||
+    v.bottleneck === 'cpu-starvation'
       ? '#cf222e'
       : v.degraded
         ? '#bf8700'

@@ -1,6 +1,7 @@
 import type { Report } from '../analysis/report.js';
 import { SIGNAL_INFO, SIGNALS, type SignalKey } from '../server/source.js';
 import type { GroupStats } from '../stats/client.js';
+import { BLOCK_CAUSES, sharesOf } from '../server/stall-causes.js';
 import { clock, ms, num, pct, signed } from './units.js';
 
 /**
@@ -15,6 +16,7 @@ export interface Table {
 
 export const BOTTLENECK_TITLE: Record<Report['analysis']['verdict']['bottleneck'], string> = {
   'event-loop': 'event-loop blocking',
+  'cpu-starvation': 'CPU starvation',
   'thread-pool': 'thread-pool saturation',
   neither: 'neither',
   unknown: 'unknown',
@@ -194,9 +196,9 @@ export function timelineTable(r: Report, maxRows = 24): Table {
 }
 
 /**
- * The run's own evidence of CPU starvation: a late loop that was mostly idle
- * (delay p99 >= 50 ms at utilization < 50%) means the process waited for a
- * core, not for JavaScript.
+ * The run's own evidence of CPU starvation, for agents that send no stall
+ * anatomy: a late loop that was mostly idle (delay p99 >= 50 ms at
+ * utilization < 50%) means the process waited for a core, not for JavaScript.
  */
 export function starvedBuckets(r: Report): number {
   return r.timeline.filter((x) => {
@@ -210,20 +212,59 @@ export function starvedBuckets(r: Report): number {
   }).length;
 }
 
+type Stack = Report['blockingStacks'][number];
+
+/** A stack's captured stall time by cause, as shares: `code 92% · cpu_starved 8%` (causes with time only). */
+export function anatomyText(s: Stack): string {
+  const a = s.anatomy;
+  if (!a || a.measured === 0) return '– (no anatomy sent)';
+  const shares = sharesOf(a.byCause);
+  const parts = BLOCK_CAUSES.filter((c) => shares[c] >= 0.005).map(
+    (c) => `${c} ${pct(shares[c], 0)}`,
+  );
+  const throttled = a.throttledMs > 0 ? ` (throttled ${ms(a.throttledMs)})` : '';
+  return `${parts.join(' · ') || 'none'}${throttled}${a.measured < s.count ? ` [${a.measured} of ${s.count} stalls]` : ''}`;
+}
+
 export function stacksTable(r: Report): Table {
   const counted = r.server?.stallsCounted ?? null;
   const captured = r.blockingStacks.reduce((a, s) => a + s.count, 0);
-  const starved = starvedBuckets(r);
-  // A stack in Node's own internals during starvation shows where the thread was descheduled.
-  const mark = (s: Report['blockingStacks'][number]) =>
-    starved > 0 && /^\S+ node:/.test(s.frames[0] ?? '') ? ' [captured during CPU starvation]' : '';
+  // The agent's own cause where it sent one; the run's evidence only for stacks without it.
+  const fallback = r.blockingStacks.some((s) => !s.anatomy) ? starvedBuckets(r) : 0;
+  const mark = (s: Stack) => {
+    if (s.anatomy)
+      return s.anatomy.starved > 0
+        ? ` [captured while starved of CPU: ${s.anatomy.starved} of ${s.anatomy.measured} stall(s) mostly waited for a CPU]`
+        : '';
+    // A stack in Node's own internals during starvation shows where the thread was descheduled.
+    return fallback > 0 && /^\S+ node:/.test(s.frames[0] ?? '')
+      ? ' [captured during CPU starvation (guessed: no anatomy from the agent)]'
+      : '';
+  };
+  const counts =
+    counted !== null
+      ? `; the agent counted ${counted} stalls in all, ${captured} captured`
+      : r.server?.source === 'collector'
+        ? `; ${captured} captured: the collector's API does not serve the agent's stall counter, --prometheus counts every stall`
+        : '';
+  const heuristic =
+    fallback > 0
+      ? `; for stacks without the agent's stall anatomy, starvation is guessed from the run (loop delay p99 >= 50 ms at utilization < 50% in ${fallback} bucket(s)): stacks in Node internals there are where it waited, not what blocked`
+      : '';
   return {
-    title: `Top blocking stacks during the run (captured stalls: a sample, at most 10 a minute per instance by default${counted !== null ? `; the agent counted ${counted} stalls in all, ${captured} captured` : ''}${starved > 0 ? `; the process was starved of CPU in ${starved} bucket(s): stacks in Node internals are where it waited, not what blocked` : ''})`,
-    head: ['captured stalls', 'total blocked', 'longest', 'stack (top frames)'],
+    title: `Top blocking stacks during the run (captured stalls: a sample, at most 10 a minute per instance by default${counts}; durations are the agent's${heuristic})`,
+    head: [
+      'captured stalls',
+      'total blocked',
+      'longest',
+      'stall time by cause',
+      'stack (top frames)',
+    ],
     rows: r.blockingStacks.map((s) => [
       num(s.count, 0),
       ms(s.totalMs),
       ms(s.maxMs),
+      anatomyText(s),
       s.frames.slice(0, 3).join(' ← ') + mark(s),
     ]),
   };

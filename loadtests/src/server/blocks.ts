@@ -1,6 +1,14 @@
 import type { BLOCKS_MAX_LIMIT, BlockFrame, BlocksStack, StoredEvent } from '@loopscope/collector';
 import { addStallTotals, stallTotalsOf } from '@loopscope/collector/stall-totals';
 import type { BlockingStack } from './source.js';
+import {
+  addCauseMs,
+  addEventAnatomy,
+  causeMsOf,
+  emptyStackAnatomy,
+  noCauseMs,
+  type StallTime,
+} from './stall-causes.js';
 
 /**
  * The parts of the collector's `GET /api/v1/blocks` answer this reader uses,
@@ -13,7 +21,7 @@ export interface BlocksBody {
   >[];
   readonly recent: readonly Pick<
     StoredEvent,
-    'timeMs' | 'durationMs' | 'fingerprint' | 'instance' | 'frames'
+    'timeMs' | 'durationMs' | 'fingerprint' | 'instance' | 'frames' | 'anatomy'
   >[];
 }
 /**
@@ -35,20 +43,40 @@ export function stacksInWindow(
   body: BlocksBody,
   fromMs: number,
   toMs: number,
-): { stacks: BlockingStack[]; warning?: string } {
+): { stacks: BlockingStack[]; warning?: string; stallTime?: StallTime } {
   const inWindow = body.recent.filter((e) => e.timeMs >= fromMs && e.timeMs <= toMs);
+  // Stall anatomy by stack, from the captured stalls in the window (the totals carry none).
+  const anatomyBy = new Map<string, NonNullable<BlockingStack['anatomy']>>();
+  const captured = noCauseMs();
+  for (const e of inWindow) {
+    if (!e.anatomy) continue;
+    let a = anatomyBy.get(e.fingerprint);
+    if (!a) anatomyBy.set(e.fingerprint, (a = emptyStackAnatomy()));
+    addEventAnatomy(a, e.anatomy);
+    addCauseMs(captured, causeMsOf(e.anatomy));
+  }
+  const measured = [...anatomyBy.values()].reduce((n, a) => n + a.measured, 0);
+  const stallTime: StallTime | undefined =
+    measured > 0 ? { byCause: captured, from: 'captured', stalls: measured } : undefined;
+  const withAnatomy = (s: BlockingStack): BlockingStack => {
+    const a = anatomyBy.get(s.fingerprint);
+    return a ? { ...s, anatomy: a } : s;
+  };
   const oldest = body.recent.at(-1);
   if (body.recent.length >= BLOCKS_LIMIT && oldest && oldest.timeMs >= fromMs) {
     return {
-      stacks: body.stacks.map((s) => ({
-        fingerprint: s.fingerprint,
-        count: s.count,
-        totalMs: s.totalMs,
-        maxMs: s.maxMs,
-        frames: s.frames.map(frameText),
-        ...(s.instances.length === 1 ? { instance: s.instances[0] } : {}),
-      })),
-      warning: `more than ${BLOCKS_LIMIT} stalls during the run: blocking stacks are counted over everything the collector keeps`,
+      stacks: body.stacks.map((s) =>
+        withAnatomy({
+          fingerprint: s.fingerprint,
+          count: s.count,
+          totalMs: s.totalMs,
+          maxMs: s.maxMs,
+          frames: s.frames.map(frameText),
+          ...(s.instances.length === 1 ? { instance: s.instances[0] } : {}),
+        }),
+      ),
+      warning: `more than ${BLOCKS_LIMIT} stalls during the run: blocking stacks are counted over everything the collector keeps (their anatomy over the last ${BLOCKS_LIMIT})`,
+      ...(stallTime ? { stallTime } : {}),
     };
   }
   const byPrint = new Map<string, BlockingStack>();
@@ -68,5 +96,8 @@ export function stacksInWindow(
       });
     }
   }
-  return { stacks: [...byPrint.values()].sort((a, z) => z.totalMs - a.totalMs) };
+  return {
+    stacks: [...byPrint.values()].map(withAnatomy).sort((a, z) => z.totalMs - a.totalMs),
+    ...(stallTime ? { stallTime } : {}),
+  };
 }

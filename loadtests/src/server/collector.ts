@@ -3,6 +3,13 @@ import { METRICS } from '@loopscope/agent/names';
 import type { InstancesResponse, SeriesResponse } from '@loopscope/collector';
 import { SourceError } from '../errors.js';
 import { BLOCKS_LIMIT, stacksInWindow, type BlocksBody } from './blocks.js';
+import {
+  BLOCK_CAUSES,
+  noCauseMs,
+  type CauseMs,
+  type CpuPressure,
+  type StallTime,
+} from './stall-causes.js';
 import { baseUrl, getJson, isList } from './http.js';
 import {
   emptySignals,
@@ -56,6 +63,31 @@ function pointsOf(body: SeriesResponse, m: Mapping): Point[] {
   });
   return points;
 }
+
+/**
+ * Time a rate column (seconds per second, one value per export) adds up to
+ * over the window, ms: each value times the gap since the previous export
+ * (the first, whose interval began before the window, is left out).
+ */
+export function integrateRate(body: SeriesResponse, column: string): number | null {
+  const values = body.series.find((c) => c.name === column)?.values;
+  if (!values) return null;
+  let total: number | null = null;
+  for (let i = 1; i < body.t.length; i++) {
+    const v = values[i];
+    const dt = (body.t[i] as number) - (body.t[i - 1] as number);
+    if (v === null || v === undefined || !Number.isFinite(v) || dt <= 0) continue;
+    total = (total ?? 0) + v * dt;
+  }
+  return total;
+}
+
+/**
+ * Column names of the run-queue wait series. Read by name from the
+ * collector's own column table when it has them (collectors that serve
+ * `loopscope.mainthread.cpu_wait.time`); older ones serve no such series.
+ */
+const PRESSURE_COLUMNS = COLUMN as Readonly<Record<string, string | undefined>>;
 
 /**
  * Reads the signals from the embedded collector's JSON API
@@ -123,6 +155,9 @@ export class CollectorSource implements ServerSource {
     for (const list of Object.values(signals)) list.sort((a, z) => a.t - z.t);
     const blocks = await this.blockingStacks(q);
     if (blocks.warning) warnings.push(blocks.warning);
+    const pressure = await this.pressure(q, instances, warnings);
+    // Every stall's time by cause (the counter) beats the captured stalls' sample.
+    const stallTime = pressure.stallTime ?? blocks.stallTime;
     if (signals.loopDelayP99.length === 0)
       warnings.push(
         `the collector has no event-loop data for job "${q.job}" in the run's window (it keeps a bounded history: analyse soon after the run)`,
@@ -134,14 +169,83 @@ export class CollectorSource implements ServerSource {
       instances,
       signals,
       ...(blocks.stacks ? { blockingStacks: blocks.stacks } : {}),
+      ...(stallTime ? { stallTime } : {}),
+      ...(pressure.cpuPressure ? { cpuPressure: pressure.cpuPressure } : {}),
       warnings,
+    };
+  }
+
+  /**
+   * Stall time by cause (`loopscope.eventloop.block.time`) and the main
+   * thread's run-queue wait (`loopscope.mainthread.cpu_wait.time`), summed
+   * over the instances, from collectors that serve them as series; a
+   * collector that does not (400: metric not served) is said so once.
+   */
+  private async pressure(
+    q: ServerQuery,
+    instances: readonly string[],
+    warnings: string[],
+  ): Promise<{ stallTime?: StallTime; cpuPressure?: CpuPressure }> {
+    const byCause: CauseMs = noCauseMs();
+    let causes = false;
+    let cpuWaitMs: number | null = null;
+    let throttledMs: number | null = null;
+    const served = new Set<string>();
+    for (const metric of [METRICS.eventloopBlockTime.name, METRICS.mainthreadCpuWait.name]) {
+      for (const instance of instances) {
+        const params = new URLSearchParams({
+          job: q.job,
+          instance,
+          metric,
+          from: String(Math.floor(q.fromMs)),
+          to: String(Math.ceil(q.toMs)),
+        });
+        const r = await this.get<SeriesResponse>(`/api/v1/series?${params.toString()}`);
+        if (r.status !== 200) break;
+        served.add(metric);
+        if (metric === METRICS.eventloopBlockTime.name) {
+          for (const cause of BLOCK_CAUSES) {
+            const ms = integrateRate(r.body, cause);
+            if (ms !== null) {
+              byCause[cause] += ms;
+              causes = true;
+            }
+          }
+        } else {
+          const add = (a: number | null, b: number | null) => (b === null ? a : (a ?? 0) + b);
+          const wait = PRESSURE_COLUMNS.cpuWait;
+          const throttled = PRESSURE_COLUMNS.throttled;
+          if (wait) cpuWaitMs = add(cpuWaitMs, integrateRate(r.body, wait));
+          if (throttled) throttledMs = add(throttledMs, integrateRate(r.body, throttled));
+        }
+      }
+    }
+    if (!served.has(METRICS.eventloopBlockTime.name))
+      warnings.push(
+        `this collector's API does not serve ${METRICS.eventloopBlockTime.name}: stall time by cause comes from the captured stalls' anatomy only (a sample); --prometheus reads the counter`,
+      );
+    return {
+      ...(causes ? { stallTime: { byCause, from: 'counter' as const } } : {}),
+      ...(cpuWaitMs !== null || throttledMs !== null
+        ? {
+            cpuPressure: {
+              cpuWaitMs,
+              throttledMs,
+              throttledShare: null,
+              windowMs: q.toMs - q.fromMs,
+            },
+          }
+        : {}),
     };
   }
 
   /** Stacks from the blocked-loop capture (`/api/v1/blocks`); none from a collector without it. */
   private async blockingStacks(
     q: ServerQuery,
-  ): Promise<ReturnType<typeof stacksInWindow> | { stacks?: undefined; warning?: undefined }> {
+  ): Promise<
+    | ReturnType<typeof stacksInWindow>
+    | { stacks?: undefined; warning?: undefined; stallTime?: undefined }
+  > {
     const params = new URLSearchParams({
       job: q.job,
       limit: String(BLOCKS_LIMIT),

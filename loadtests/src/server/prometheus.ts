@@ -1,6 +1,5 @@
-import { METRICS } from '@loopscope/agent/names';
 import { durationMs } from '@loopscope/collector/prometheus-duration';
-import { promNameOf } from '@loopscope/collector/prometheus-name';
+import { LABEL, PROM } from '@loopscope/collector/promql';
 import { SourceError } from '../errors.js';
 import { baseUrl, getJson } from './http.js';
 import {
@@ -12,16 +11,37 @@ import {
   type ServerSource,
   type SignalKey,
 } from './source.js';
+import {
+  BLOCK_CAUSES,
+  noCauseMs,
+  type BlockCause,
+  type CpuPressure,
+  type StallTime,
+} from './stall-causes.js';
 
 const name = {
-  delay: promNameOf(METRICS.eventloopDelay),
-  delayMax: promNameOf(METRICS.eventloopDelayMax),
-  utilization: promNameOf(METRICS.eventloopUtilization),
-  pool: promNameOf(METRICS.threadpoolQueueDelay),
-  resources: promNameOf(METRICS.resourceActive),
-  pending: promNameOf(METRICS.threadpoolPending),
-  blocks: promNameOf(METRICS.eventloopBlocks),
+  delay: PROM.eventloopDelay,
+  delayMax: PROM.eventloopDelayMax,
+  utilization: PROM.eventloopUtilization,
+  pool: PROM.threadpoolQueueDelay,
+  resources: PROM.resourceActive,
+  pending: PROM.threadpoolPending,
+  blocks: PROM.eventloopBlocks,
+  blockTime: PROM.eventloopBlockTime,
+  cpuWait: PROM.mainthreadCpuWait,
+  throttledTime: PROM.cgroupCpuThrottledTime,
+  throttledPeriods: PROM.cgroupCpuThrottledPeriods,
+  periods: PROM.cgroupCpuPeriods,
 };
+
+/**
+ * A counter's increase over the `spanSec` before the evaluation time, summed
+ * (by `by` when given); a series born inside the window counts from 0 (its
+ * earlier value is taken as 0, as increase() cannot).
+ */
+export function windowIncrease(series: string, spanSec: number, by?: string): string {
+  return `sum${by ? ` by (${by})` : ''}(${series} - ((${series} offset ${spanSec}s) * 1 or ${series} * 0))`;
+}
 
 const escapeLabel = (v: string) =>
   v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -131,14 +151,51 @@ export class PrometheusSource implements ServerSource {
       `/api/v1/series?${new URLSearchParams({ 'match[]': `${name.utilization}${sel}`, start: String(start), end: String(end) }).toString()}`,
     );
     const instances = [...new Set(labelSets.map((s) => s.instance ?? ''))].filter(Boolean).sort();
-    // The agent's stall counter over the window; a series born inside the
-    // window counts from 0 (its earlier value is taken as 0, as increase() cannot).
-    const blocks = `${name.blocks}${sel}`;
+    // The agent's counters over the window: stalls, stall time by cause, CPU pressure.
     const spanSec = Math.max(1, end - start);
-    const counted = await this.api<{ result: { value: [number, string] }[] }>(
-      `/api/v1/query?${new URLSearchParams({ query: `sum(${blocks} - ((${blocks} offset ${spanSec}s) * 1 or ${blocks} * 0))`, time: String(end) }).toString()}`,
+    const instant = async (query: string) =>
+      (
+        await this.api<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(
+          `/api/v1/query?${new URLSearchParams({ query, time: String(end) }).toString()}`,
+        )
+      ).result;
+    const scalar = async (series: string): Promise<number | null> => {
+      const v = Number((await instant(windowIncrease(series, spanSec)))[0]?.value[1] ?? NaN);
+      return Number.isFinite(v) ? v : null;
+    };
+    const stallsCounted = (await scalar(`${name.blocks}${sel}`)) ?? 0;
+    const byCause = noCauseMs();
+    const causeRows = await instant(
+      windowIncrease(`${name.blockTime}${sel}`, spanSec, LABEL.blockCause),
     );
-    const stallsCounted = Number(counted.result[0]?.value[1] ?? 0);
+    for (const row of causeRows) {
+      const cause = row.metric[LABEL.blockCause];
+      const v = Number(row.value[1]);
+      if (
+        cause !== undefined &&
+        (BLOCK_CAUSES as readonly string[]).includes(cause) &&
+        Number.isFinite(v)
+      )
+        byCause[cause as BlockCause] += v * 1000;
+    }
+    const stallTime: StallTime | undefined =
+      causeRows.length > 0 ? { byCause, from: 'counter' } : undefined;
+    const cpuWait = await scalar(`${name.cpuWait}${sel}`);
+    const throttled = await scalar(`${name.throttledTime}${sel}`);
+    const throttledPeriods = await scalar(`${name.throttledPeriods}${sel}`);
+    const periods = await scalar(`${name.periods}${sel}`);
+    const cpuPressure: CpuPressure | undefined =
+      cpuWait !== null || throttled !== null
+        ? {
+            cpuWaitMs: cpuWait === null ? null : cpuWait * 1000,
+            throttledMs: throttled === null ? null : throttled * 1000,
+            throttledShare:
+              throttledPeriods !== null && periods !== null && periods > 0
+                ? throttledPeriods / periods
+                : null,
+            windowMs: spanSec * 1000,
+          }
+        : undefined;
     const warnings: string[] = [];
     if (instances.length === 0)
       warnings.push(
@@ -151,7 +208,9 @@ export class PrometheusSource implements ServerSource {
       instances,
       signals,
       rateWindow: window,
-      ...(Number.isFinite(stallsCounted) ? { stallsCounted: Math.round(stallsCounted) } : {}),
+      stallsCounted: Math.round(stallsCounted),
+      ...(stallTime ? { stallTime } : {}),
+      ...(cpuPressure ? { cpuPressure } : {}),
       warnings,
     };
   }

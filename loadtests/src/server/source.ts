@@ -1,3 +1,5 @@
+import type { CpuPressure, StackAnatomy, StallTime } from './stall-causes.js';
+
 /**
  * Server-side data for a run's time window: the target's event loop and
  * thread pool, from Prometheus or from the loopscope collector. Both
@@ -37,10 +39,13 @@ export const SIGNAL_INFO: Readonly<
 export interface BlockingStack {
   fingerprint: string;
   count: number;
+  /** The agent's measured durations (`loopscope.block.duration_ms`), summed and longest. */
   totalMs: number;
   maxMs: number;
   frames: string[];
   instance?: string;
+  /** Where the captured stalls' time went; absent when the agent sent no anatomy. */
+  anatomy?: StackAnatomy;
 }
 
 export interface ServerData {
@@ -57,6 +62,10 @@ export interface ServerData {
    * sample of these. Undefined when the source does not keep the counter.
    */
   stallsCounted?: number;
+  /** Stall time by cause over the window; undefined when neither the counter nor an anatomy is known. */
+  stallTime?: StallTime;
+  /** Run-queue wait and cgroup throttling over the window; undefined when the source has none. */
+  cpuPressure?: CpuPressure;
   /** The rate()/quantile window Prometheus computed over. */
   rateWindow?: string;
   warnings: string[];

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -53,7 +54,7 @@ function explain(phase: string, r: Report): string {
 
 test(
   'end to end: target + agent + collector + Prometheus, loaded through a blocking, a thread-pool and a clean phase: each verdict is right from every source (collector, Prometheus, a --query-url replica)',
-  { timeout: 170_000 },
+  { timeout: 240_000 },
   async (t) => {
     const dir = tempDir();
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -102,6 +103,8 @@ test(
           UV_THREADPOOL_SIZE: '1',
           // The blocking phase's 60 ms stalls are captured (the default threshold is 100 ms).
           LOOPSCOPE_BLOCK_THRESHOLD_MS: '40',
+          // The starved phase comes a minute into the run: it must still get captures.
+          LOOPSCOPE_BLOCK_MAX_CAPTURES_PER_MIN: '600',
         },
       },
     );
@@ -154,15 +157,41 @@ test(
         join(ARTIFACTS, `e2e-${phase}.html`),
       );
       const fromReplica = await analyzeJson(file, '--collector', replicaUrl, '--job', JOB);
-      assert.equal(
-        fromReplica.analysis.verdict.bottleneck,
-        fromCollector.analysis.verdict.bottleneck,
-        `the --query-url replica and the single-process collector disagree:\n${explain(phase, fromReplica)}\n${explain(phase, fromCollector)}`,
-      );
+      // On a machine so loaded that the handlers' wall-clock waits were mostly run-queue wait,
+      // the agent's anatomy rightly says so: CPU starvation is then an accepted verdict for a
+      // source that read the anatomy (the --query-url replica holds no block events of its own).
+      const starvedRun = (r: Report) => {
+        const st = r.server?.stallTime;
+        return st ? st.byCause.cpu_starved > st.byCause.code + st.byCause.gc : false;
+      };
+      if (fromCollector.analysis.verdict.bottleneck !== 'cpu-starvation')
+        assert.equal(
+          fromReplica.analysis.verdict.bottleneck,
+          fromCollector.analysis.verdict.bottleneck,
+          `the --query-url replica and the single-process collector disagree:\n${explain(phase, fromReplica)}\n${explain(phase, fromCollector)}`,
+        );
       assert.equal(fromReplica.server?.source, 'collector');
       for (const r of [fromCollector, fromPrometheus, fromReplica]) {
-        assert.equal(r.analysis.verdict.bottleneck, EXPECTED[phase], explain(phase, r));
-        assert.equal(r.analysis.verdict.degraded, phase !== 'clean', explain(phase, r));
+        const v = r.analysis.verdict;
+        if (v.bottleneck === 'cpu-starvation' && starvedRun(r)) {
+          t.diagnostic(
+            `${phase} via ${r.server?.source}: the machine starved the target: ${v.summary}`,
+          );
+          // A pool phase starved this badly fails the pool criteria too: the timeline blamed
+          // nothing, and the anatomy says why (seen on this machine under other jobs' load).
+          if (phase === 'pool') assert.match(v.evidence.join('\n'), /neither held requests up/);
+        } else if (
+          r === fromReplica &&
+          fromCollector.analysis.verdict.bottleneck === 'cpu-starvation' &&
+          v.bottleneck === 'event-loop'
+        ) {
+          // Without the anatomy (this collector's --query-url series do not carry the stall
+          // time by cause), the starved loop looks blocked: the old verdict, said so in its evidence.
+          assert.match(v.evidence.join('\n'), /cannot be told apart/, explain(phase, r));
+        } else {
+          assert.equal(v.bottleneck, EXPECTED[phase], explain(phase, r));
+          assert.equal(v.degraded, phase !== 'clean', explain(phase, r));
+        }
         assert.ok(
           r.overall.requests > PHASE_SECONDS * 40,
           `${phase}: ${r.overall.requests} requests`,
@@ -186,5 +215,63 @@ test(
       assert.equal(fromPrometheus.server?.source, 'prometheus');
       assert.equal(fromPrometheus.server?.instances.length, 1);
     }
+
+    // CPU starvation: the target (every thread) and three busy loops pinned to CPU 0, and
+    // handlers that wait 60 ms of wall time: the stalls are mostly run-queue wait, which the
+    // agent's anatomy names cpu_starved, so the verdict is CPU starvation, not blocking code.
+    const pid = target.process.pid as number;
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(pid)]);
+    const burners = [0, 1, 2].map(() =>
+      spawn('taskset', ['-c', '0', process.execPath, '-e', 'for (;;) {}'], { stdio: 'ignore' }),
+    );
+    const stopBurners = () => {
+      for (const b of burners) if (b.exitCode === null && b.signalCode === null) b.kill('SIGKILL');
+    };
+    t.after(stopBurners);
+    let starved: PhaseResult;
+    try {
+      await sleep(500);
+      starved = await runPhase(
+        baseUrl,
+        'starved',
+        [
+          { name: 'ok', path: '/ok', rate: 20, connections: 10 },
+          { name: 'block', path: '/block?ms=60', rate: 4, connections: 4 },
+        ],
+        PHASE_SECONDS,
+        join(dir, 'starved.ndjson'),
+      );
+    } finally {
+      stopBurners();
+    }
+    // The next exports and scrapes carry the phase's counters.
+    await sleep(4000);
+    const starvedFrom = {
+      collector: await analyzeJson(starved.file, '--collector', collectorUrl, '--job', JOB),
+      prometheus: await analyzeJson(
+        starved.file,
+        '--prometheus',
+        prometheus.url,
+        '--job',
+        JOB,
+        '--html',
+        join(ARTIFACTS, 'e2e-starved.html'),
+      ),
+    };
+    for (const r of Object.values(starvedFrom)) {
+      const why = `${explain('starved', r)}\nstall time: ${JSON.stringify(r.server?.stallTime)}\ncpu pressure: ${JSON.stringify(r.server?.cpuPressure)}`;
+      t.diagnostic(`starved via ${r.server?.source}: ${r.analysis.verdict.summary}`);
+      assert.equal(r.analysis.verdict.bottleneck, 'cpu-starvation', why);
+      const st = r.server?.stallTime;
+      assert.ok(st && st.byCause.cpu_starved > st.byCause.code, why);
+    }
+    // Prometheus has the agent's counters: every stall's time by cause and the run-queue wait.
+    assert.equal(starvedFrom.prometheus.server?.stallTime?.from, 'counter');
+    assert.ok((starvedFrom.prometheus.server?.cpuPressure?.cpuWaitMs ?? 0) > 500);
+    // The collector's captured stacks carry the anatomy; the handler's are marked as starved.
+    const handler = starvedFrom.collector.blockingStacks.find(
+      (s) => s.anatomy && s.anatomy.starved > 0,
+    );
+    assert.ok(handler, JSON.stringify(starvedFrom.collector.blockingStacks, null, 1));
   },
 );

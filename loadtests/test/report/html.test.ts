@@ -60,6 +60,8 @@ function blockedRunReport(): Report {
       job: 'shop/api',
       instances: ['a'],
       stallsCounted: null,
+      stallTime: null,
+      cpuPressure: null,
       peaks: {
         loopDelayP99: 140,
         loopDelayMax: 230,
@@ -78,6 +80,12 @@ function blockedRunReport(): Report {
         totalMs: 1800,
         maxMs: 230,
         frames: ['blockFor /srv/target/server.js:14:3', 'handler /srv/target/server.js:43:7'],
+        anatomy: {
+          measured: 12,
+          byCause: { code: 1710, gc: 90, cpu_starved: 0, syscall: 0 },
+          throttledMs: 0,
+          starved: 0,
+        },
       },
     ],
     baseline: null,
@@ -142,6 +150,6 @@ test('Markdown shows the verdict, the divergence, the failed threshold and the f
   assert.match(md, /\| event-loop delay p99 \| 140 ms \| 0\.\d\d \(40\) \|/);
   assert.match(
     md,
-    /## Top blocking stacks during the run[\s\S]*\| 12 \| 1800 ms \| 230 ms \| blockFor \/srv\/target\/server\.js:14:3 ← handler/,
+    /## Top blocking stacks during the run[\s\S]*\| 12 \| 1800 ms \| 230 ms \| code 95% · gc 5% \| blockFor \/srv\/target\/server\.js:14:3 ← handler/,
   );
 });

@@ -65,3 +65,40 @@ test('more stalls than one answer holds: the collector totals are used, and the 
     [[250, 27_500, 'a']],
   );
 });
+
+test("captured stalls with an anatomy: share by cause per stack, and the run's captured stall time", () => {
+  const anatomy = (cpuMs: number, cpuWaitMs: number, cause: 'code' | 'cpu_starved') => ({
+    cpuMs,
+    gcMs: 0,
+    cpuWaitMs,
+    throttledMs: 0,
+    offCpuMs: 0,
+    cause,
+  });
+  const body: BlocksBody = {
+    stacks: [],
+    recent: [
+      { ...event(3_000, 150, 'f1'), anatomy: anatomy(30, 120, 'cpu_starved') },
+      { ...event(2_000, 100, 'f1'), anatomy: anatomy(95, 5, 'code') },
+      event(1_500, 300, 'f2'),
+    ],
+  };
+  const { stacks, stallTime } = stacksInWindow(body, 1_000, 6_000);
+  assert.deepEqual(
+    stacks.map((s) => [s.fingerprint, s.anatomy?.measured, s.anatomy?.starved, s.anatomy?.byCause]),
+    [
+      ['f2', undefined, undefined, undefined],
+      ['f1', 2, 1, { code: 125, gc: 0, cpu_starved: 125, syscall: 0 }],
+    ],
+  );
+  assert.deepEqual(stallTime, {
+    byCause: { code: 125, gc: 0, cpu_starved: 125, syscall: 0 },
+    from: 'captured',
+    stalls: 2,
+  });
+  // No anatomy at all: no stall time is invented.
+  assert.equal(
+    stacksInWindow({ stacks: [], recent: [event(2_000, 100, 'f1')] }, 0, 9_000).stallTime,
+    undefined,
+  );
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ATTR, BLOCK_EVENT, METRICS, SCOPE_NAME } from '@loopscope/agent/names';
 import { freePort, startNode } from '@loopscope/testkit';
 import { SourceError } from '../../src/errors.js';
-import { CollectorSource } from '../../src/server/collector.js';
+import { CollectorSource, integrateRate } from '../../src/server/collector.js';
 import { REPO_DIR } from '../helpers/paths.js';
 
 const COLLECTOR_CLI = join(REPO_DIR, 'collector', 'dist', 'src', 'cli.js');
@@ -68,10 +68,27 @@ const metricsExport = (utilization: number, sockets: number, instance = 'pod-1')
 });
 
 const A = BLOCK_EVENT.attributes;
-const blockEvent = (timeMs: number, durationMs: number, fingerprint: string, fn: string) => ({
+const num = (doubleValue: number) => ({ doubleValue });
+/** A stall that mostly waited for a CPU, as the agent's anatomy reports it (ms). */
+const starvedAnatomy = [
+  { key: A.cpuMs, value: num(30) },
+  { key: A.gcMs, value: num(0) },
+  { key: A.cpuWaitMs, value: num(110) },
+  { key: A.throttledMs, value: num(40) },
+  { key: A.offCpuMs, value: num(10) },
+  { key: A.cause, value: str('cpu_starved') },
+];
+const blockEvent = (
+  timeMs: number,
+  durationMs: number,
+  fingerprint: string,
+  fn: string,
+  anatomy: readonly { key: string; value: unknown }[] = [],
+) => ({
   timeUnixNano: nanos(timeMs),
   eventName: BLOCK_EVENT.name,
   attributes: [
+    ...anatomy,
     { key: A.durationMs, value: { doubleValue: durationMs } },
     { key: A.thresholdMs, value: { doubleValue: 100 } },
     { key: A.fingerprint, value: str(fingerprint) },
@@ -113,7 +130,7 @@ test(
               scope: { name: SCOPE_NAME },
               logRecords: [
                 blockEvent(now - 30, 180, 'a1', 'renderReport'),
-                blockEvent(now - 20, 150, 'a1', 'renderReport'),
+                blockEvent(now - 20, 150, 'a1', 'renderReport', starvedAnatomy),
                 blockEvent(now - 10, 220, 'b2', 'parseHugeJson'),
                 // Before the run's window: not counted.
                 blockEvent(fromMs - 60_000, 900, 'b2', 'parseHugeJson'),
@@ -146,6 +163,25 @@ test(
         ['a1', 2, 330, 180, 'renderReport /srv/app/handlers.js:42:7'],
         ['b2', 1, 220, 220, 'parseHugeJson /srv/app/handlers.js:42:7'],
       ],
+    );
+
+    // The one stall with an anatomy: its stack's share by cause, the run's captured stall time.
+    assert.deepEqual(data.blockingStacks?.[0]?.anatomy, {
+      measured: 1,
+      byCause: { code: 30, gc: 0, cpu_starved: 110, syscall: 10 },
+      throttledMs: 40,
+      starved: 1,
+    });
+    assert.equal(data.blockingStacks?.[1]?.anatomy, undefined);
+    assert.deepEqual(data.stallTime, {
+      byCause: { code: 30, gc: 0, cpu_starved: 110, syscall: 10 },
+      from: 'captured',
+      stalls: 1,
+    });
+    // This collector serves no stall-time series: said so, not guessed.
+    assert.ok(
+      data.warnings.some((w) => /does not serve loopscope\.eventloop\.block\.time/.test(w)),
+      data.warnings.join('\n'),
     );
 
     await assert.rejects(
@@ -186,4 +222,18 @@ test('instances a full collector history does not track are named as missing', a
     ),
     data.warnings.join('\n'),
   );
+});
+
+test('a rate series (seconds per second, one value per export) integrates to the time it adds up to', () => {
+  const body = {
+    t: [1_000, 2_000, 3_000, 5_000],
+    series: [
+      { name: 'cpu_starved', values: [9, 0.5, null, 0.25] },
+      { name: 'code', values: [0, 0, 0, 0] },
+    ],
+  } as unknown as Parameters<typeof integrateRate>[0];
+  // The first value covers time before the window: left out. 0.5 s/s x 1 s + 0.25 s/s x 2 s.
+  assert.equal(integrateRate(body, 'cpu_starved'), 1_000);
+  assert.equal(integrateRate(body, 'code'), 0);
+  assert.equal(integrateRate(body, 'syscall'), null);
 });
