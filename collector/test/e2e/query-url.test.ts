@@ -11,6 +11,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   launchChromium,
   startNginx,
@@ -265,13 +266,17 @@ async function scenario(
   await page.click(`tr[data-instance="${STALLING}"]`);
   await page.waitForSelector('.replica-note');
   assert.match(await page.locator('.replica-note').innerText(), /replica-c/);
-  await page.locator('canvas, svg').first().waitFor();
+  // A chart's first draw scales its y axis to nothing (collector/ui/chart.js reads the x
+  // scale before uPlot has set it); the next refresh, a second later, scales it to the data.
+  await page.locator('[data-chart="heap"] canvas').waitFor();
+  await sleep(2500);
   await page.screenshot({ path: `${ARTIFACTS}query-url-${name}-instance.png`, fullPage: true });
   // The same instance page from A's own history, to compare the charts by eye.
   const own = await browser.newPage();
   await own.goto(aUrl);
   await own.click(`tr[data-instance="${STALLING}"]`);
-  await own.locator('canvas, svg').first().waitFor();
+  await own.locator('[data-chart="heap"] canvas').waitFor();
+  await sleep(2500);
   await own.screenshot({ path: `${ARTIFACTS}query-url-${name}-instance-own.png`, fullPage: true });
   assert.deepEqual(browser.problems, [], 'no console errors, page errors or failed requests');
 }
