@@ -3,7 +3,7 @@
 // checks keep their own rules. The UI is served with security headers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from '@loopscope/testkit';
+import { launchChromium, waitFor } from '@loopscope/testkit';
 import { startCli, startInProcess } from '../helpers/collector.js';
 import { request, point } from '../helpers/heavy.js';
 
@@ -65,7 +65,11 @@ test('the UI has security headers and works under its CSP in Chromium, with Basi
   const tab = await browser.newPage();
   await tab.setExtraHTTPHeaders({ authorization: basic('me', TOKEN) });
   await tab.goto(c.url);
-  await tab.waitForFunction('document.body.dataset.updated !== undefined');
+  // Polled from here: page.waitForFunction evaluates a string, which the UI's CSP forbids.
+  await waitFor(
+    async () => await tab.evaluate<boolean>('document.body.dataset.updated !== undefined'),
+    { what: 'document.body.dataset.updated !== undefined', timeoutMs: 30_000 },
+  );
   assert.match((await tab.textContent('#status-text')) ?? '', /no live agents|live/);
   assert.deepEqual(browser.problems, [], 'no CSP violation, console error or failed request');
 });

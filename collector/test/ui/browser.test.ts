@@ -68,7 +68,12 @@ test('the UI shows live agents, ranks the stalling one first and charts its p99 
   await page.goto(url);
 
   // Fleet view: rows worst first, the order backed by the p99 each row shows.
-  await page.waitForFunction('document.querySelectorAll("tr[data-instance]").length === 3');
+  // Polled from here: page.waitForFunction evaluates a string, which the UI's CSP forbids.
+  await waitFor(
+    async () =>
+      await page.evaluate<boolean>('document.querySelectorAll("tr[data-instance]").length === 3'),
+    { what: 'document.querySelectorAll("tr[data-instance]").length === 3', timeoutMs: 30_000 },
+  );
   const rows = await page.evaluate<{ instance: string; p99: number }[]>(
     '[...document.querySelectorAll("tr[data-instance]")].map((tr) => ({ instance: tr.dataset.instance, p99: Number(tr.dataset.p99) }))',
   );

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ATTR, METRICS } from '@loopscope/agent/names';
-import { launchChromium } from '@loopscope/testkit';
+import { launchChromium, waitFor } from '@loopscope/testkit';
 import { buildApp } from '../../src/app.js';
 import { sdkHarness, serialize } from '../helpers/sdk.js';
 import { blockEvent, logsExport, RESOURCE } from '../helpers/logs-sdk.js';
@@ -42,7 +42,12 @@ test('the UI survives prototype-named types, empty stacks and a malformed hash U
 
   // Fleet view: the instance is listed with its resource count, not "unreachable".
   await page.goto(url);
-  await page.waitForFunction('document.querySelectorAll("tr[data-instance]").length === 1');
+  // Polled from here: page.waitForFunction evaluates a string, which the UI's CSP forbids.
+  await waitFor(
+    async () =>
+      await page.evaluate<boolean>('document.querySelectorAll("tr[data-instance]").length === 1'),
+    { what: 'document.querySelectorAll("tr[data-instance]").length === 1', timeoutMs: 30_000 },
+  );
   assert.doesNotMatch((await page.textContent('#status-text')) ?? '', /unreachable/);
   assert.doesNotMatch((await page.textContent('#view')) ?? '', /native code|function/);
 
@@ -59,6 +64,15 @@ test('the UI survives prototype-named types, empty stacks and a malformed hash U
 
   // A malformed escape in the hash: the page still routes, nothing is thrown.
   await page.goto(`${url}/#/instance/x/%E0%A4%A`);
-  await page.waitForFunction('document.querySelector("#crumbs .inst")?.textContent === "%E0%A4%A"');
+  await waitFor(
+    async () =>
+      await page.evaluate<boolean>(
+        'document.querySelector("#crumbs .inst")?.textContent === "%E0%A4%A"',
+      ),
+    {
+      what: 'document.querySelector("#crumbs .inst")?.textContent === "%E0%A4%A"',
+      timeoutMs: 30_000,
+    },
+  );
   assert.deepEqual(browser.problems, [], 'no console errors, page errors or failed requests');
 });

@@ -58,16 +58,27 @@ test(
   async (t) => {
     const dir = tempDir();
     mkdirSync(ARTIFACTS, { recursive: true });
+    // The database is fed the scale-out way: the collector remote-writes every export into it.
+    const prometheus = await startPrometheus({
+      targets: [],
+      flags: ['--web.enable-remote-write-receiver'],
+    });
+    t.after(() => prometheus.stop());
+
     const collectorPort = await freePort();
     const collectorUrl = `http://127.0.0.1:${collectorPort}`;
-    const collector = startNode([COLLECTOR_CLI, '--port', String(collectorPort)], {
-      cwd: REPO_DIR,
-    });
+    const collector = startNode(
+      [
+        COLLECTOR_CLI,
+        '--port',
+        String(collectorPort),
+        '--remote-write-url',
+        `${prometheus.url}/api/v1/write`,
+      ],
+      { cwd: REPO_DIR },
+    );
     t.after(() => collector.stop());
     await collector.waitForOutput(/listening on/);
-
-    const prometheus = await startPrometheus({ targets: [`127.0.0.1:${collectorPort}`] });
-    t.after(() => prometheus.stop());
 
     // A second collector with no agents of its own, reading the database (--query-url), as a
     // replica behind a load balancer does: its verdicts must be the single-process collector's.
@@ -120,7 +131,11 @@ test(
       },
       { what: `the collector to list job ${JOB}`, timeoutMs: 20_000, intervalMs: 250 },
     );
-    await prometheus.waitForTargetsUp();
+    await waitFor(async () => (await prometheus.query(`count({job="${JOB}"})`)).length > 0, {
+      what: `job ${JOB} in Prometheus by remote write`,
+      timeoutMs: 20_000,
+      intervalMs: 250,
+    });
 
     const results: Partial<Record<keyof typeof PHASES, PhaseResult>> = {};
     for (const phase of ['block', 'pool', 'clean'] as const) {
