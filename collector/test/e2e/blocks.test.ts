@@ -15,7 +15,8 @@ const BLOCKS = promNameOf(METRICS.eventloopBlocks);
 // Line 2 of the script is burnCpu's loop.
 const APP = `
 function burnCpu(ms) { const end = Date.now() + ms; while (Date.now() < end); }
-setTimeout(() => { burnCpu(300); console.log('blocked'); }, 1000);
+let burns = 0;
+const timer = setInterval(() => { burnCpu(300); if (++burns === 3) { clearInterval(timer); console.log('blocked'); } }, 1000);
 setInterval(() => {}, 1000);
 console.log('app started');
 `;
@@ -40,27 +41,30 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
       async () => {
         const res = await fetch(`${url}/api/v1/blocks?job=blocker&instance=${instance}`);
         const body = (await res.json()) as BlocksResponse;
-        return body.stacks.length > 0 && body;
+        const stack = body.stacks.find((s) => s.frames[0]?.function === 'burnCpu');
+        return stack && { body, stack };
       },
-      { what: 'the stall in /api/v1/blocks', timeoutMs: 30_000 },
+      { what: 'a burnCpu stall in /api/v1/blocks', timeoutMs: 30_000 },
     );
-    const stack = view.stacks[0]!;
-    assert.equal(stack.count, 1);
-    assert.deepEqual(
-      { function: stack.frames[0]?.function, line: stack.frames[0]?.line },
-      { function: 'burnCpu', line: 2 },
+    // Three burns, so that a capture a loaded machine delays past one of them (it then
+    // names later code) does not decide; at least one names burnCpu on its line.
+    const { stack } = view;
+    assert.ok(stack.count >= 1 && stack.count <= 3, `${stack.count} stalls on the burnCpu stack`);
+    assert.equal(stack.frames[0]?.line, 2);
+    const durations = view.body.recent.map((r) => r.durationMs);
+    assert.ok(
+      durations.some((d) => d >= 290 && d < 600),
+      `durations ${durations.join(', ')}`,
     );
-    const stall = view.recent[0]!;
-    assert.ok(stall.durationMs >= 290 && stall.durationMs < 600, `duration ${stall.durationMs}`);
-    assert.equal(stall.thresholdMs, 100);
+    assert.ok(view.body.recent.every((r) => r.thresholdMs === 100));
 
     const series = `${BLOCKS}{job="blocker",instance="${instance}"}`;
     const metrics = await waitFor(
       async () => {
         const text = await scrape(url);
-        return sampleValue(text, series) === 1 && text;
+        return (sampleValue(text, series) ?? 0) >= 3 && text;
       },
-      { what: `${series} 1 in /metrics`, timeoutMs: 30_000 },
+      { what: `${series} at least 3 in /metrics`, timeoutMs: 30_000 },
     );
     assert.equal(metrics.match(new RegExp(`^# TYPE ${BLOCKS} `, 'gm'))?.length, 1, 'one family');
   });

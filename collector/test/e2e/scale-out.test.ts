@@ -161,14 +161,14 @@ async function assertFleet(
   const v = Number(p99?.value?.[1]);
   // The blocks are a few % of the delay samples, so the p99 cannot be below their
   // bucket; on a loaded machine the apps are also descheduled for hundreds of ms
-  // (measured: load 33 on 2 cores gave 0.47 s), so the upper bound is loose: a
+  // (measured: load 33 on 2 cores gave 0.47 s, load 20 gave 1.35 s), so the upper bound is loose: a
   // broken conversion (buckets not cumulative, doubled by two replicas, le wrong)
   // lands far outside it. The exact bucket counts are compared above.
   const upper = DELAY_BUCKETS_SECONDS.find((b) => b >= BLOCK_MS / 1000)!;
   const lower = DELAY_BUCKETS_SECONDS[DELAY_BUCKETS_SECONDS.indexOf(upper) - 1]!;
   assert.ok(
-    v > lower && v <= 0.75,
-    `fleet p99 ${v} s: at least the bucket of the ${BLOCK_MS} ms blocks (${lower}, ${upper}], at most 0.75 s`,
+    v > lower && v <= 2.5,
+    `fleet p99 ${v} s: at least the bucket of the ${BLOCK_MS} ms blocks (${lower}, ${upper}], at most 2.5 s`,
   );
   assert.equal(await db.rejected(), 0, 'the database rejected no sample');
   for (const text of texts) {
