@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 if (args.length === 0 || args.includes('--help')) {
   console.log(
-    'Usage: node scripts/run-tests.mjs [--node <path>] <dir>...\nRuns node --test on every *.test.js under each dir.',
+    'Usage: node scripts/run-tests.mjs [--node <path>] <dir or file>...\nRuns node --test on every *.test.js under each dir, and on each *.test.js file given.',
   );
   process.exit(args.length === 0 ? 2 : 0);
 }
@@ -22,11 +22,13 @@ for (let i = 0; i < args.length; i++) {
 }
 
 const files = dirs.flatMap((dir) =>
-  readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith('.test.js'))
-    .sort()
-    .map((f) => join(dir, f)),
+  dir.endsWith('.test.js')
+    ? [dir]
+    : readdirSync(dir, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.test.js'))
+        .sort()
+        .map((f) => join(dir, f)),
 );
 if (files.length === 0) {
   console.error(`No *.test.js files under ${dirs.join(', ')}: did the build run?`);

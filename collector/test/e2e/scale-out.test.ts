@@ -92,8 +92,25 @@ async function drained(urls: readonly string[]): Promise<void> {
   );
 }
 
-/** The checks both runs make once the apps are done and the queues drained. */
-async function assertFleet(
+/**
+ * The checks both runs make once the apps are done and the queues drained. A
+ * database makes what it received searchable a moment later (VictoriaMetrics
+ * flushes its in-memory parts about every second), so the checks are retried
+ * for a while before their failure counts.
+ */
+async function assertFleet(...args: Parameters<typeof checkFleet>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      return await checkFleet(...args);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(1000);
+    }
+  }
+}
+
+async function checkFleet(
   db: Database,
   apps: readonly FleetApp[],
   counts: readonly { blocks: number; gcs: number }[],

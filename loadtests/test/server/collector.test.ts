@@ -178,11 +178,8 @@ test(
       from: 'captured',
       stalls: 1,
     });
-    // This collector serves no stall-time series: said so, not guessed.
-    assert.ok(
-      data.warnings.some((w) => /does not serve loopscope\.eventloop\.block\.time/.test(w)),
-      data.warnings.join('\n'),
-    );
+    // The collector serves the stall-time series, but no agent here sent the counter: the
+    // captured stalls stand in, labelled as such (from: 'captured' above).
 
     await assert.rejects(
       source.fetch({ job: 'shop/web', fromMs, toMs: Date.now(), stepMs: 1000 }),
