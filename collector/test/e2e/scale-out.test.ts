@@ -34,8 +34,8 @@ const OOO = 'storage:\n  tsdb:\n    out_of_order_time_window: 10m';
 interface Database {
   readonly writeUrl: string;
   query(expr: string): Promise<PromSample[]>;
-  /** Samples the database refused so far (its own counters). */
-  rejected(): Promise<number>;
+  /** Samples the database refused so far (its own counters), and which counters. */
+  rejected(): Promise<{ count: number; detail: string }>;
 }
 
 /** Sum of the samples of a Prometheus-format text whose line matches `re`. */
@@ -187,7 +187,8 @@ async function checkFleet(
     v > lower && v <= 2.5,
     `fleet p99 ${v} s: at least the bucket of the ${BLOCK_MS} ms blocks (${lower}, ${upper}], at most 2.5 s`,
   );
-  assert.equal(await db.rejected(), 0, 'the database rejected no sample');
+  const rejected = await db.rejected();
+  assert.equal(rejected.count, 0, `the database rejected no sample (${rejected.detail})`);
   for (const text of texts) {
     assert.equal(
       sumLines(text, /^loopscope_collector_remote_write_samples_total\{.*result="dropped"/),
@@ -259,8 +260,8 @@ test('3 replicas behind nginx -> Prometheus: replica killed, database down 20 s,
   let prom = await startPrometheus(options);
   t.after(() => prom.stop());
   /** Refusals counted by the Prometheus instances that are gone (counters restart with it). */
-  let earlier = 0;
-  const refusals = async (): Promise<number> => {
+  let earlier = { count: 0, detail: '' };
+  const refusals = async (): Promise<{ count: number; detail: string }> => {
     const text = await (await fetch(`${prom.url}/metrics`)).text();
     // Only refusals lose data: a 4xx is dropped by the collector. A 503 answers
     // writes between a restarted Prometheus opening its port and its TSDB being
@@ -275,19 +276,24 @@ test('3 replicas behind nginx -> Prometheus: replica killed, database down 20 s,
     );
     const ooo = sumLines(text, /^prometheus_tsdb_out_of_order_samples_total/);
     const appended = sumLines(text, /^prometheus_tsdb_head_out_of_order_samples_appended_total/);
-    t.diagnostic(
-      `Prometheus: write refusals ${http}, retried 5xx ${retried}, out-of-order rejected ${ooo}, out-of-order appended ${appended}`,
-    );
-    return http + ooo;
+    const detail = `write refusals ${http}, retried 5xx ${retried}, out-of-order rejected ${ooo}, out-of-order appended ${appended}`;
+    t.diagnostic(`Prometheus: ${detail}`);
+    return { count: http + ooo, detail };
   };
   const db: Database = {
     writeUrl: `${prom.url}/api/v1/write`,
     query: (e) => prom.query(e),
-    rejected: async () => earlier + (await refusals()),
+    rejected: async () => {
+      const now = await refusals();
+      return {
+        count: earlier.count + now.count,
+        detail: `before the restart: ${earlier.detail}; after: ${now.detail}`,
+      };
+    },
   };
   await runFleet(t, db, 26_000, {
     async stop() {
-      earlier += await refusals();
+      earlier = await refusals();
       await prom.child.stop('SIGTERM', 10_000);
     },
     async start() {
@@ -302,9 +308,14 @@ test('3 replicas behind nginx -> VictoriaMetrics: replica killed, totals exact',
   const db: Database = {
     writeUrl: vm.writeUrl,
     query: (e) => vm.query(e),
-    rejected: async () =>
-      (await vm.selfMetric('vm_rows_ignored_total')) +
-      (await vm.selfMetric('vm_http_request_errors_total')),
+    rejected: async () => {
+      const ignored = await vm.selfMetric('vm_rows_ignored_total');
+      const errors = await vm.selfMetric('vm_http_request_errors_total');
+      return {
+        count: ignored + errors,
+        detail: `rows ignored ${ignored}, request errors ${errors}`,
+      };
+    },
   };
   await runFleet(t, db, 10_000);
 });
