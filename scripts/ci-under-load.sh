@@ -48,6 +48,8 @@ if [ "$hog" = 1 ]; then
   hog_pid=$!
   echo "CPU hog started: PID $hog_pid"
 fi
+# The project's tools beside the repository (../shared/bin/k6) are found the same way from the clones.
+[ -d "$repo/../shared" ] && ln -s "$(cd "$repo/../shared" && pwd)" "$work/shared"
 echo "Runs of .ci/run on fresh clones of $repo ($ref), logs in $work"
 
 failed=0
@@ -58,7 +60,7 @@ for i in $(seq 1 "$runs"); do
     { git clone --quiet "$repo" "$dir" && git -C "$dir" checkout --quiet "$ref"; } ||
     { echo "ci-under-load: cannot clone $repo at $ref" >&2; exit 1; }
   start=$(date +%s)
-  (cd "$dir" && bash .ci/run) >"$work/run-$i.log" 2>&1
+  (cd "$dir" && CI=true bash .ci/run) >"$work/run-$i.log" 2>&1
   status=$?
   secs=$(($(date +%s) - start))
   line="run $i: exit $status in $((secs / 60))m$((secs % 60))s (log: $work/run-$i.log)"

@@ -16,5 +16,7 @@ export { OtlpMetricsProtobufSerializer } from './export/otlp-metrics-protobuf.js
 export { startWatchdog } from './watchdog/start-watchdog.js';
 export type { Watchdog, WatchdogStats } from './watchdog/watchdog.js';
 export type { LoopTick } from './loop/loop-monitor.js';
+// The stall anatomy's per-heartbeat clock read, exported for its cost benchmark.
+export { IntervalClocks } from './watchdog/interval-clocks.js';
 export type { BlockOptions } from './watchdog/options.js';
 export * from './names.js';

@@ -17,6 +17,9 @@ import { timeCalls } from './timing.js';
 
 export type CollectionCosts = Record<string, { collect?: number[]; tick?: number[] }>;
 
+/** The row of the stall anatomy's clock read (IntervalClocks.read, once per heartbeat). */
+export const ANATOMY_CLOCKS = 'stall-anatomy clocks';
+
 const iterations = envInt('BENCH_ITERATIONS', 200);
 const spacingMs = envInt('BENCH_SPACING_MS', 2);
 const tool = envString('BENCH_TOOL', 'loopscope');
@@ -37,7 +40,7 @@ async function sdkCollector(
 
 const out: CollectionCosts = {};
 if (tool === 'loopscope') {
-  const { SAMPLERS, createSamplerContext, registerLoopscopeMetrics } =
+  const { SAMPLERS, IntervalClocks, createSamplerContext, registerLoopscopeMetrics } =
     await import('@loopscope/agent');
   const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
   const meter = new MeterProvider().getMeter('bench');
@@ -70,6 +73,10 @@ if (tool === 'loopscope') {
     };
     await s.stop?.();
   }
+  // What the stall anatomy adds to every heartbeat of the watchdog (10 a second by default).
+  const clocks = new IntervalClocks();
+  out[ANATOMY_CLOCKS] = { tick: await timeCalls(() => clocks.read(), iterations, spacingMs) };
+  clocks.close();
   out['getActiveResourcesInfo() alone'] = {
     collect: await timeCalls(() => process.getActiveResourcesInfo(), iterations, spacingMs),
   };

@@ -4,7 +4,7 @@
  * of the agent, prom-client and the OTel runtime instrumentation. Each tool
  * is timed in a fresh process of its own, one after the other.
  */
-import type { CollectionCosts } from '../apps/collection-costs.js';
+import { ANATOMY_CLOCKS, type CollectionCosts } from '../apps/collection-costs.js';
 import { RESULT } from '../apps/message.js';
 import { message, startScript } from '../children.js';
 import { num, table } from '../format.js';
@@ -59,6 +59,18 @@ export async function collectionCosts(s: { quick: boolean }): Promise<Report> {
       goal: `active-resources collection with ${SOCKETS} sockets <= 1 ms median`,
       measured: `${num(resources.ms.median, 3)} ms median, ${num(resources.ms.p99, 3)} ms p99`,
       met: resources.ms.median <= 1,
+    });
+  }
+  // Idle cost of the stall-anatomy signals (issue 12): one clock read per heartbeat (10/s at
+  // the default 100 ms period) and one cpu-pressure collection per export (1/s at a 1 s export).
+  const clocks = rows.find((r) => r.what === ANATOMY_CLOCKS && r.sockets === 0);
+  const pressure = find('cpu-pressure', 0);
+  if (clocks && pressure) {
+    const perSecond = (q: 'median' | 'p99'): number => 10 * clocks.ms[q] + pressure.ms[q];
+    goals.push({
+      goal: 'stall-anatomy signals at idle (10 clock reads + 1 cpu-pressure collection a second) <= 0.2 ms/s',
+      measured: `${num(perSecond('median'), 3)} ms/s from the medians (${num(perSecond('p99'), 3)} from the p99s): clocks ${num(clocks.ms.median, 4)} ms/read, cpu-pressure ${num(pressure.ms.median, 4)} ms/collection`,
+      met: perSecond('median') <= 0.2,
     });
   }
   const prom = find('prom-client register.metrics()', SOCKETS);
