@@ -2,7 +2,7 @@
 import { SeverityNumber, type LogRecord } from '@opentelemetry/api-logs';
 import { BUSY_EVENT } from '../names.js';
 import type { Frame } from './capture.js';
-import { fingerprint, label, ownerOf, stackText } from './frames.js';
+import { fingerprint, label, ownerOf, placeFrame, stackText } from './frames.js';
 
 export interface BusyLoop {
   /** Wall-clock time the busy run began, ms since the epoch. */
@@ -60,7 +60,9 @@ export function busyRecord(busy: BusyLoop): LogRecord | undefined {
   const A = BUSY_EVENT.attributes;
   const name = label(top.frames);
   const caller = callerOf(top.frames);
-  const located = top.frames.find((f) => f.file !== '');
+  // The place, not the innermost frame: a sample often lands in a getter or builtin the
+  // hot function calls, and the group's first sample stands for them all.
+  const located = placeFrame(top.frames) ?? top.frames.find((f) => f.file !== '');
   const percent = Math.round(busy.utilization * 100);
   const seconds = (busy.durationMs / 1000).toFixed(1);
   return {

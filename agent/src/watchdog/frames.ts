@@ -139,6 +139,15 @@ export function fingerprint(frames: readonly Frame[], cwd = process.cwd()): stri
 }
 
 /**
+ * The frame a stack is placed at: the innermost one with a source location in
+ * the application or a named package (Node's and V8's frames on top of it,
+ * such as the `performance` getter, are where a sample landed inside it).
+ */
+export function placeFrame(frames: readonly Frame[], cwd = process.cwd()): Frame | undefined {
+  return frames.find((f) => located(ownerOf(f, cwd)));
+}
+
+/**
  * A stall's name in a list: the innermost frame with a source location in
  * the application or a named package, with the innermost frame beside it
  * when that is another one: `stringify (native) ← lowdb/lib/_stringify.js:5`,

@@ -128,3 +128,28 @@ test('without a source map a frame is left as it is', () => {
   const internal = frame('listOnTimeout', 'node:internal/timers', 581, 17);
   assert.equal(sourceMapped(internal), internal);
 });
+
+test("a busy loop is placed at the app's function, not at a getter a sample landed in", async () => {
+  const { busyRecord } = await import('../../src/watchdog/busy-event.js');
+  const { BUSY_EVENT } = await import('../../src/names.js');
+  const cwd = process.cwd();
+  const hot = [
+    frame('crunchChunk', `${cwd}/busy.js`, 16, 3),
+    frame('handleLogin', `${cwd}/busy.js`, 24, 3),
+  ];
+  // Node 22 and later define the global `performance` as a getter in node:internal code.
+  const inGetter = [
+    frame('get performance', 'node:internal/bootstrap/web/exposed-window-or-worker', 60, 9),
+    ...hot,
+  ];
+  const record = busyRecord({
+    startEpochMs: 0,
+    durationMs: 6000,
+    utilization: 0.95,
+    thresholdUtilization: 0.9,
+    samples: [inGetter, hot, inGetter],
+  })!;
+  const attrs = record.attributes as Record<string, unknown>;
+  assert.equal(attrs[BUSY_EVENT.attributes.function], 'crunchChunk');
+  assert.equal(attrs[BUSY_EVENT.attributes.hottestSamples], 3, 'one culprit, one group');
+});
