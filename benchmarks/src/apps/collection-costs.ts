@@ -10,15 +10,13 @@
  * Reports milliseconds per call for each.
  */
 import type { SamplerContext } from '@loopscope/agent';
+import { ANATOMY_CLOCKS } from './cost-rows.js';
 import { envInt, envString } from './env.js';
 import { RESULT, send } from './message.js';
 import { openSockets } from './sockets.js';
 import { timeCalls } from './timing.js';
 
 export type CollectionCosts = Record<string, { collect?: number[]; tick?: number[] }>;
-
-/** The row of the stall anatomy's clock read (IntervalClocks.read, once per heartbeat). */
-export const ANATOMY_CLOCKS = 'stall-anatomy clocks';
 
 const iterations = envInt('BENCH_ITERATIONS', 200);
 const spacingMs = envInt('BENCH_SPACING_MS', 2);

@@ -4,7 +4,8 @@
  * of the agent, prom-client and the OTel runtime instrumentation. Each tool
  * is timed in a fresh process of its own, one after the other.
  */
-import { ANATOMY_CLOCKS, type CollectionCosts } from '../apps/collection-costs.js';
+import type { CollectionCosts } from '../apps/collection-costs.js';
+import { ANATOMY_CLOCKS } from '../apps/cost-rows.js';
 import { RESULT } from '../apps/message.js';
 import { message, startScript } from '../children.js';
 import { num, table } from '../format.js';
