@@ -99,8 +99,12 @@ const CAUSE_ATTRS = Object.fromEntries(
 /** One watchdog per process: the capture function and the inspector session are process-wide. */
 const RUNNING = Symbol.for('@loopscope/agent.watchdog');
 const CAPTURE_KEY = '@loopscope/agent.watchdog.capture';
-/** Longest wait at exit for a capture in flight to close its session. */
-const EXIT_WAIT_MS = 100;
+/**
+ * Longest wait at exit for a capture in flight to close its session. Only an
+ * exit during a capture waits; 100 ms was crossed on a loaded machine (the
+ * watchdog thread descheduled), 500 ms keeps the message away there too.
+ */
+const EXIT_WAIT_MS = 500;
 
 /** Why stacks cannot be taken here, or undefined when they can. */
 function whyNoStacks(): string | undefined {
