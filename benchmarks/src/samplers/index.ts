@@ -62,16 +62,18 @@ export async function collectionCosts(s: { quick: boolean }): Promise<Report> {
       met: resources.ms.median <= 1,
     });
   }
-  // Idle cost of the stall-anatomy signals (issue 12): one clock read per heartbeat (10/s at
-  // the default 100 ms period) and one cpu-pressure collection per export (1/s at a 1 s export).
+  // Idle cost of the stall-anatomy signals (issue 12) at the agent's defaults: one clock read
+  // per heartbeat (10 a second at the 100 ms period) and one cpu-pressure collection per export
+  // (every 10 s); a 1 s export adds nine collections a second, shown beside it.
   const clocks = rows.find((r) => r.what === ANATOMY_CLOCKS && r.sockets === 0);
   const pressure = find('cpu-pressure', 0);
   if (clocks && pressure) {
-    const perSecond = (q: 'median' | 'p99'): number => 10 * clocks.ms[q] + pressure.ms[q];
+    const perSecond = (q: 'median' | 'p99', exportsPerSecond: number): number =>
+      10 * clocks.ms[q] + exportsPerSecond * pressure.ms[q];
     goals.push({
-      goal: 'stall-anatomy signals at idle (10 clock reads + 1 cpu-pressure collection a second) <= 0.2 ms/s',
-      measured: `${num(perSecond('median'), 3)} ms/s from the medians (${num(perSecond('p99'), 3)} from the p99s): clocks ${num(clocks.ms.median, 4)} ms/read, cpu-pressure ${num(pressure.ms.median, 4)} ms/collection`,
-      met: perSecond('median') <= 0.2,
+      goal: 'stall-anatomy signals at idle with the defaults (10 clock reads a second, 1 cpu-pressure collection per 10 s export) <= 0.2 ms/s',
+      measured: `${num(perSecond('median', 0.1), 3)} ms/s from the medians (${num(perSecond('p99', 0.1), 3)} from the p99s; ${num(perSecond('median', 1), 3)} at a 1 s export): clocks ${num(clocks.ms.median, 4)} ms/read, cpu-pressure ${num(pressure.ms.median, 4)} ms/collection`,
+      met: perSecond('median', 0.1) <= 0.2,
     });
   }
   const prom = find('prom-client register.metrics()', SOCKETS);
