@@ -68,10 +68,20 @@ test('a 300 ms burnCpu is captured while it blocks: function, file and line, and
     `durations ${durations.join(', ')} ms`,
   );
   for (const d of durations) assert.ok(d >= 280 && d < 600, `duration ${d} ms`);
-  assert.ok(
-    Math.abs((result.durations?.sum ?? 0) - durations.reduce((a, b) => a + b, 0) / 1000) < 1e-3,
-    'the histogram records the events durations, in seconds',
-  );
+  // The histogram holds every stall, the events the captured ones (all five on a quiet machine).
+  const histogramS = result.durations?.sum ?? 0;
+  const eventsS = durations.reduce((a, b) => a + b, 0) / 1000;
+  if (durations.length === 5) {
+    assert.ok(
+      Math.abs(histogramS - eventsS) < 1e-3,
+      `the histogram records the events durations, in seconds: ${histogramS} vs ${eventsS}`,
+    );
+  } else {
+    assert.ok(
+      histogramS >= eventsS - 1e-3 && histogramS < eventsS + (5 - durations.length) * 0.6,
+      `the histogram holds the captured stalls and the ${5 - durations.length} others: ${histogramS} s vs ${eventsS} s captured`,
+    );
+  }
 });
 
 test('with --enable-source-maps the captured frame is the TypeScript source line', async () => {
