@@ -20,17 +20,26 @@ const round = (x: number, digits: number): number => Math.round(x * 10 ** digits
 
 interface Group {
   readonly fingerprint: string;
-  readonly frames: readonly Frame[];
+  /** The sample that stands for the group: one whose innermost frame is its place, if any. */
+  frames: readonly Frame[];
   count: number;
 }
+
+const placedOnTop = (frames: readonly Frame[]): boolean => {
+  const top = frames[0];
+  return top !== undefined && placeFrame(frames) === top;
+};
 
 function groups(samples: readonly (readonly Frame[])[]): Group[] {
   const byPrint = new Map<string, Group>();
   for (const frames of samples) {
     const print = fingerprint(frames);
     const group = byPrint.get(print);
-    if (group) group.count++;
-    else byPrint.set(print, { fingerprint: print, frames, count: 1 });
+    if (!group) byPrint.set(print, { fingerprint: print, frames, count: 1 });
+    else {
+      group.count++;
+      if (!placedOnTop(group.frames) && placedOnTop(frames)) group.frames = frames;
+    }
   }
   // Stable: among equal counts, the first sampled stays first.
   return [...byPrint.values()].sort((a, b) => b.count - a.count);

@@ -152,9 +152,12 @@ exit $rc`;
     requireRoot();
     const result = await runAnatomy('http', { count: 2 });
     checkSums(t, result);
-    const event = result.events[0];
-    assert.ok(event, 'a captured stall');
-    assert.equal(event.attributes[A.requestsInFlight], 2 + 1);
+    // By its victims: on a loaded machine the app's start-up can stall and be captured too.
+    const event = result.events.find((e) => e.attributes[A.requestsInFlight] === 2 + 1);
+    assert.ok(
+      event,
+      `a captured stall with 3 requests in flight: ${JSON.stringify(result.events)}`,
+    );
     assert.equal(event.attributes[A.path], NODE_MAJOR >= 24 ? '/block/42' : undefined);
   });
 
@@ -162,8 +165,12 @@ exit $rc`;
     requireRoot();
     const result = await runAnatomy('otel', { count: 1 });
     checkSums(t, result);
-    const event = result.events[0];
-    assert.ok(event && result.span, 'a captured stall in a traced request');
+    // The stall in the request, not one of loading the SDK on a loaded machine.
+    const event = result.events.find((e) => e.attributes[A.requestsInFlight] === 2);
+    assert.ok(
+      event && result.span,
+      `a captured stall in a traced request: ${JSON.stringify(result.events)}`,
+    );
     assert.deepEqual(
       { traceId: event.traceId, spanId: event.spanId },
       result.span,

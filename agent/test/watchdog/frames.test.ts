@@ -152,4 +152,6 @@ test("a busy loop is placed at the app's function, not at a getter a sample land
   const attrs = record.attributes as Record<string, unknown>;
   assert.equal(attrs[BUSY_EVENT.attributes.function], 'crunchChunk');
   assert.equal(attrs[BUSY_EVENT.attributes.hottestSamples], 3, 'one culprit, one group');
+  const frames = attrs[BUSY_EVENT.attributes.frames] as Frame[];
+  assert.equal(frames[0]?.function, 'crunchChunk', 'the stack shown starts at the place');
 });
