@@ -4,7 +4,9 @@
  * calls `deriveKey` of the package `hashlib` (in the app's node_modules) in
  * ~70 ms chunks back to back through setImmediate, under the 100 ms block
  * threshold, for BUSY_MS (default 8000) ms after one idle second; then it
- * idles until killed, like a server. Written into a temporary folder: run it
+ * idles until killed, like a server. With BUSY_HTTP set it is an HTTP
+ * server instead (its port on stdout as `{"port":N}`) whose every request
+ * verifies one password: sequential logins under load keep the loop busy. Written into a temporary folder: run it
  * with that folder as the working directory so the agent sees the package
  * as a package.
  */
@@ -33,20 +35,31 @@ exports.deriveKey = function deriveKey(ms) {
 };
 `;
 
+// verifyPassword's call of deriveKey must stay on line 5 (BUSY_APP.callerLine).
 const APP = `'use strict';
 const { deriveKey } = require('hashlib');
 let chunks = 0;
 function verifyPassword(until) {
   deriveKey(70);
   chunks++;
+  if (until === undefined) return;
   if (performance.now() >= until) { console.log(JSON.stringify({ phase: 'done', chunks })); return; }
   setImmediate(() => verifyPassword(until));
 }
-setInterval(() => {}, 1000);
-setTimeout(() => {
-  console.log(JSON.stringify({ phase: 'busy' }));
-  verifyPassword(performance.now() + Number(process.env.BUSY_MS ?? 8000));
-}, 1000);
+if (process.env.BUSY_HTTP) {
+  // Each POST /login verifies one password: sequential logins keep the loop busy.
+  const server = require('node:http').createServer((req, res) => {
+    verifyPassword();
+    res.end('ok');
+  });
+  server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
+} else {
+  setInterval(() => {}, 1000);
+  setTimeout(() => {
+    console.log(JSON.stringify({ phase: 'busy' }));
+    verifyPassword(performance.now() + Number(process.env.BUSY_MS ?? 8000));
+  }, 1000);
+}
 console.log('app started');
 `;
 
