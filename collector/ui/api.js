@@ -22,6 +22,8 @@ export const series = (job, instance, metric, from) =>
 
 export const blocks = (job, instance) => get('/api/v1/blocks', { job, instance });
 
+export const busy = (job, instance) => get('/api/v1/busy', { job, instance });
+
 /** Set by the server into the page: the series name behind each chart, and optional routes present. */
 export const config = JSON.parse(document.getElementById('loopscope-config').textContent);
 export const features = new Set(config.features);

@@ -2,6 +2,7 @@
 
 import * as api from './api.js';
 import { BlocksPanel } from './blocks.js';
+import { BusyPanel } from './busy.js';
 import { Chart } from './chart.js';
 import { bytes, count, cpus, ms, msPerS, pct, severity } from './format.js';
 import { esc, panel } from './html.js';
@@ -113,6 +114,7 @@ export class InstanceView {
           ${panel(CHARTS[0].id, CHARTS[0].title, CHARTS[0].hint)}
           <section class="panel stacks" id="stall" hidden></section>
         </div>
+        <section class="panel wide busy" id="busy" hidden></section>
         ${CHARTS.slice(1)
           .map((c) => panel(c.id, c.title, c.hint))
           .join('')}
@@ -127,6 +129,9 @@ export class InstanceView {
       }),
       buffer: new api.SeriesBuffer(job, instance, names[c.key]),
     }));
+    if (api.features.has('busy')) {
+      this.busy = new BusyPanel(root.querySelector('#busy'), job, instance);
+    }
     if (api.features.has('blocks')) {
       this.blocks = new BlocksPanel(
         root.querySelector('#blocks'),
@@ -160,6 +165,7 @@ export class InstanceView {
         chart.update(buffer.t, buffer.columns, rangeMs);
       }),
       this.blocks?.update(),
+      this.busy?.update(),
     ]);
   }
 

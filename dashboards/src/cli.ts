@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generate, staleFiles, writeFiles } from './generate.js';
-import { OPTIONS, OptionError, keyOfFlag, normalizeOptions } from './options.js';
+import { OPTIONS, OptionError, keyOfFlag, normalizeOptions, removedHint } from './options.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -35,6 +35,13 @@ async function main(argv: string[]): Promise<number> {
   const flags = Object.fromEntries(
     Object.values(OPTIONS).map((s) => [s.flag, { type: 'string' as const }]),
   );
+  for (const arg of argv) {
+    const hint = arg.startsWith('--') ? removedHint(arg.slice(2).split('=')[0] ?? '') : undefined;
+    if (hint !== undefined) {
+      process.stderr.write(`loopscope-dashboards: ${hint}\n`);
+      return 2;
+    }
+  }
   let parsed;
   try {
     parsed = parseArgs({

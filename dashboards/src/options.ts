@@ -4,6 +4,7 @@
  * README (a test checks the README lists every flag with its default).
  */
 import { durationMs } from '@loopscope/collector/prometheus-duration';
+import { PROM } from './metrics.js';
 
 type Kind = 'seconds' | 'ratio' | 'number' | 'duration' | 'string';
 
@@ -59,14 +60,14 @@ export const OPTIONS = {
     default: '10m',
     help: 'for: of the utilization alert',
   }),
-  threadpoolQueueDelay: spec({
-    flag: 'threadpool-queue-delay',
+  threadpoolWait: spec({
+    flag: 'threadpool-wait',
     kind: 'seconds',
     default: 0.1,
-    help: 'thread-pool probe queue delay p99 over 5m (seconds) that warns',
+    help: "thread-pool wait p99 over 5m (seconds) that warns: the probe's wait for a pool thread, without the loop's own delay",
   }),
-  threadpoolQueueDelayFor: spec({
-    flag: 'threadpool-queue-delay-for',
+  threadpoolWaitFor: spec({
+    flag: 'threadpool-wait-for',
     kind: 'duration',
     default: '5m',
     help: 'for: of the thread-pool alert',
@@ -161,6 +162,28 @@ export const DEFAULT_OPTIONS: GenerateOptions = Object.freeze(
   Object.fromEntries(Object.entries(OPTIONS).map(([k, s]) => [k, s.default])) as GenerateOptions,
 );
 
+/**
+ * Flags that were renamed, and their replacement: the thread-pool alert
+ * used the probe's round trip (loop delay included), it now uses the pool
+ * wait without the loop's own delay.
+ */
+export const REMOVED_FLAGS: ReadonlyMap<string, OptionKey> = new Map([
+  ['threadpool-queue-delay', 'threadpoolWait'],
+  ['threadpool-queue-delay-for', 'threadpoolWaitFor'],
+]);
+const REMOVED_KEYS: ReadonlyMap<string, OptionKey> = new Map([
+  ['threadpoolQueueDelay', 'threadpoolWait'],
+  ['threadpoolQueueDelayFor', 'threadpoolWaitFor'],
+]);
+
+/** The message for a removed flag or option key, or undefined when `name` was not removed. */
+export function removedHint(name: string): string | undefined {
+  const key = REMOVED_FLAGS.get(name) ?? REMOVED_KEYS.get(name);
+  if (key === undefined) return undefined;
+  const shown = REMOVED_FLAGS.has(name) ? `--${name}` : `"${name}"`;
+  return `${shown} was removed: use --${OPTIONS[key].flag} (the thread-pool alert now reads the pool wait without the loop's own delay, ${PROM.threadpoolWait}, not the round trip)`;
+}
+
 /** A bad option value or an unknown option; the message names the flag. */
 export class OptionError extends Error {
   override readonly name = 'OptionError';
@@ -204,6 +227,8 @@ export function normalizeOptions(overrides: Record<string, unknown> = {}): Gener
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
     if (!Object.hasOwn(OPTIONS, key)) {
+      const hint = removedHint(key);
+      if (hint !== undefined) throw new OptionError(hint);
       throw new OptionError(`unknown option "${key}"; known: ${Object.keys(OPTIONS).join(', ')}`);
     }
     out[key] = check(key as OptionKey, value);

@@ -106,12 +106,9 @@ before(async () => {
   // The thread-pool probe's histogram comes with later exports than the loop's.
   await waitFor(
     async () =>
-      (
-        await db.query(
-          `rate(${bucket(PROM.threadpoolQueueDelay)}{job="${JOB}",instance="stall-1"}[1m])`,
-        )
-      ).length > 0,
-    { what: 'thread-pool queue-delay rates in VictoriaMetrics', timeoutMs: 30_000 },
+      (await db.query(`rate(${bucket(PROM.threadpoolWait)}{job="${JOB}",instance="stall-1"}[1m])`))
+        .length > 0,
+    { what: 'thread-pool wait rates in VictoriaMetrics', timeoutMs: 30_000 },
   );
 });
 

@@ -31,6 +31,8 @@ const JOB = 'shop/checkout';
 const CALM = 'calm-1';
 const STALLED = 'stall-1';
 const TESTID = 'e2e-run';
+/** Thread-pool alert threshold (s): far below the stalls' 400 ms, which the probe's round trip includes. */
+const POOL_WAIT = 0.05;
 /** The value each dashboard variable gets: what a user would pick in Grafana. */
 const PICK: Record<string, string> = { job: JOB, instance: STALLED, [K6_TESTID_LABEL]: TESTID };
 
@@ -88,6 +90,10 @@ before(async () => {
     '2s',
     '--loop-delay-critical-for',
     '2s',
+    '--threadpool-wait',
+    String(POOL_WAIT),
+    '--threadpool-wait-for',
+    '2s',
   ]);
   assert.equal(generated.code, 0, generated.stderr);
 
@@ -139,7 +145,7 @@ test(
         ).length === 2,
       { what: 'loop-delay rates of both apps', timeoutMs: 30_000 },
     );
-    const res = await fetch(`http://127.0.0.1:${ports[STALLED]}/stall?ms=250&times=60`);
+    const res = await fetch(`http://127.0.0.1:${ports[STALLED]}/stall?ms=400&times=50`);
     assert.equal(res.status, 200);
 
     type Alert = { labels: Record<string, string>; state: string };
@@ -157,6 +163,19 @@ test(
     assert.deepEqual(
       delayAlerts.map((a) => [a.labels.job, a.labels.instance, a.labels.severity]),
       [[JOB, STALLED, 'warning']],
+    );
+    // The pool is idle: the probe's round trip carries the stalls (an alert
+    // on it would fire), the pool wait does not, and its alert stays silent.
+    const roundTrip = `histogram_quantile(0.99, sum by (le) (rate(${bucket(PROM.threadpoolQueueDelay)}{instance="${STALLED}"}[5m])))`;
+    await waitFor(async () => Number((await p.query(roundTrip))[0]?.value?.[1] ?? 0) > POOL_WAIT, {
+      what: `the stalled app's pool round trip p99 above ${POOL_WAIT} s`,
+      timeoutMs: 30_000,
+    });
+    const { alerts } = await p.api<{ alerts: Alert[] }>('/api/v1/alerts');
+    assert.deepEqual(
+      alerts.filter((a) => a.labels.alertname === 'LoopThreadPoolWaitHigh'),
+      [],
+      'the thread-pool alert must not fire (or pend) for a stalled loop with an idle pool',
     );
   },
 );

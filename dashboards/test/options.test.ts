@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import {
   DEFAULT_OPTIONS,
@@ -7,6 +8,7 @@ import {
   durationSeconds,
   normalizeOptions,
 } from '../src/options.js';
+import { CLI } from './helpers/repo.js';
 
 test('defaults are the documented ones and frozen', () => {
   assert.equal(DEFAULT_OPTIONS.loopDelayWarning, 0.1);
@@ -62,4 +64,22 @@ test('every option has a distinct flag and a help text', () => {
   const flags = Object.values(OPTIONS).map((s) => s.flag);
   assert.equal(new Set(flags).size, flags.length);
   for (const s of Object.values(OPTIONS)) assert.ok(s.help.length > 10, s.flag);
+});
+
+test('the renamed thread-pool options stop with the new name, from the API and the CLI', () => {
+  assert.throws(
+    () => normalizeOptions({ threadpoolQueueDelay: 0.2 }),
+    (e: unknown) =>
+      e instanceof OptionError &&
+      /"threadpoolQueueDelay" was removed: use --threadpool-wait /.test(e.message),
+  );
+  const run = spawnSync(process.execPath, [CLI, '--threadpool-queue-delay-for=10m', '--check'], {
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 2);
+  assert.match(
+    run.stderr,
+    /--threadpool-queue-delay-for was removed: use --threadpool-wait-for .*loopscope_threadpool_wait_seconds/,
+  );
+  assert.equal(run.stdout, '');
 });

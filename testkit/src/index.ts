@@ -6,3 +6,4 @@ export * from './chromium.js';
 export * from './victoria-metrics.js';
 export * from './nginx.js';
 export * from './hostile.js';
+export * from './busy-app.js';

@@ -189,7 +189,7 @@ export const OPTIONS: readonly CliOption[] = [
     flag: 'max-blocks-bytes',
     env: 'LOOPSCOPE_MAX_BLOCKS_BYTES',
     value: '<size>',
-    help: 'Estimated memory for block events (stacks); beyond it the instances heard from least recently are evicted and counted.',
+    help: 'Estimated memory for block events (stacks), and a quarter of it more for busy-loop events; beyond it the instances heard from least recently are evicted and counted.',
     defaultText: '64MiB',
     apply: (raw, draft, what) => (draft.maxBlocksBytes = parseBytes(what, raw)),
   },

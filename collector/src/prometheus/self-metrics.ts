@@ -46,7 +46,7 @@ export class SelfMetrics {
     });
     this.evicted = new Counter({
       name: COLLECTOR_METRICS.blocksEvicted,
-      help: 'Instances whose block events were evicted, least recently heard from first, to stay within --max-blocks-bytes or the instance bound.',
+      help: 'Instances whose block or busy-loop events were evicted, least recently heard from first, to stay within --max-blocks-bytes or the instance bound.',
       registers,
     });
     for (const reason of DROP_REASONS) this.dropped.inc({ reason }, 0);

@@ -4,7 +4,7 @@ import { loadAssets } from './assets.js';
 import { UI_SECURITY_HEADERS } from './headers.js';
 
 /** Optional API routes other parts may add; the page uses each only when it is registered. */
-const FEATURES = { blocks: '/api/v1/blocks' } as const;
+const FEATURES = { blocks: '/api/v1/blocks', busy: '/api/v1/busy' } as const;
 
 /** What the page needs from the server: the series name behind each chart, and the optional features. */
 function pageConfig(hasRoute: (url: string) => boolean, opts: UiOptions): string {

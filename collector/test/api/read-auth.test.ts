@@ -19,7 +19,13 @@ async function status(url: string, authorization?: string) {
 
 test('with LOOPSCOPE_READ_AUTH_TOKENS the UI and its API need the token; ingest, health and /metrics do not', async (t) => {
   const c = await startCli(t, [], undefined, { LOOPSCOPE_READ_AUTH_TOKENS: TOKEN });
-  for (const path of ['/', '/ui/app.js', '/api/v1/instances', '/api/v1/blocks?job=x']) {
+  for (const path of [
+    '/',
+    '/ui/app.js',
+    '/api/v1/instances',
+    '/api/v1/blocks?job=x',
+    '/api/v1/busy?job=x',
+  ]) {
     const refused = await status(`${c.url}${path}`);
     assert.equal(refused.status, 401, path);
     assert.match(String(refused.headers.get('www-authenticate')), /^Basic realm="loopscope"/);

@@ -11,7 +11,7 @@ import {
   SimpleLogRecordProcessor,
 } from '@opentelemetry/sdk-logs';
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { BLOCK_EVENT } from '@loopscope/agent/names';
+import { BLOCK_EVENT, BUSY_EVENT } from '@loopscope/agent/names';
 
 const A = BLOCK_EVENT.attributes;
 
@@ -72,3 +72,35 @@ export const RESOURCE = {
   'service.namespace': 'shop',
   'service.instance.id': 'i-1',
 };
+
+/** A busy-loop event as the agent's watchdog/busy-event.ts emits it. */
+export function busyEvent(
+  over: { durationMs?: number; fingerprint?: string; label?: string; timeMs?: number } = {},
+  attributes: Record<string, unknown> = {},
+): LogRecord {
+  const B = BUSY_EVENT.attributes;
+  const fingerprint = over.fingerprint ?? 'b0b0c0c0d0d0e0e0';
+  const label = over.label ?? '_key (bcryptjs/dist/bcrypt.js:1217)';
+  return {
+    eventName: BUSY_EVENT.name,
+    timestamp: over.timeMs ?? Date.now(),
+    severityNumber: 13,
+    body: `event loop busy: saturated by ${label}`,
+    attributes: {
+      [B.durationMs]: over.durationMs ?? 6020,
+      [B.utilization]: 0.98,
+      [B.thresholdUtilization]: 0.9,
+      [B.samples]: 8,
+      [B.hottestSamples]: 7,
+      [B.hottest]: [
+        { fingerprint, label, samples: 7 },
+        { fingerprint: 'ff', label: 'other (app.js:3)', samples: 1 },
+      ],
+      [B.fingerprint]: fingerprint,
+      [B.label]: label,
+      [B.caller]: 'verifyPassword (src/auth.js:12)',
+      [B.frames]: FRAMES as unknown as LogRecord['attributes'],
+      ...(attributes as LogRecord['attributes']),
+    },
+  };
+}

@@ -136,8 +136,8 @@ test('GET /api/v1/blocks validates its parameters', async (t) => {
   assert.deepEqual((empty.body as BlocksResponse).stacks, []);
 });
 
-test('the UI page announces the blocks feature', async (t) => {
+test('the UI page announces the blocks and busy-loop features', async (t) => {
   const { url } = await startInProcess(t);
   const page = await (await fetch(`${url}/`)).text();
-  assert.match(page, /"features":\["blocks"\]/);
+  assert.match(page, /"features":\["blocks","busy"\]/);
 });

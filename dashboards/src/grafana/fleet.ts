@@ -177,7 +177,7 @@ export function fleetDashboard(o: GenerateOptions): dashboard.Dashboard {
         [{ expr: quantile(0.99, PROM.threadpoolWait, BY_INSTANCE, R, ...F), legend: WHO }],
         {
           unit: 's',
-          thresholds: [o.threadpoolQueueDelay],
+          thresholds: [o.threadpoolWait],
           description:
             "How long a tiny crypto probe waited for a libuv pool thread, the loop's own delay taken out: rises when fs, dns.lookup, crypto or zlib work queues.",
         },
@@ -186,7 +186,7 @@ export function fleetDashboard(o: GenerateOptions): dashboard.Dashboard {
     .withPanel(
       percentilesPanel('Fleet thread-pool wait', PROM.threadpoolWait, F, {
         unit: 's',
-        thresholds: [o.threadpoolQueueDelay],
+        thresholds: [o.threadpoolWait],
       }),
     )
     .withPanel(

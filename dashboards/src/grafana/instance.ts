@@ -157,7 +157,7 @@ export function instanceDashboard(o: GenerateOptions): dashboard.Dashboard {
     .withPanel(
       percentilesPanel('Thread-pool wait', PROM.threadpoolWait, F, {
         unit: 's',
-        thresholds: [o.threadpoolQueueDelay],
+        thresholds: [o.threadpoolWait],
         description:
           "How long a tiny probe task waited for a pool thread, the loop's own delay taken out: the pool queue signal (near zero with an idle pool, however blocked the loop).",
       }),

@@ -74,17 +74,17 @@ export function k6Dashboard(o: GenerateOptions): dashboard.Dashboard {
     )
     .withPanel(
       k6VersusPanel(
-        'k6 request p99 vs thread-pool queue delay p99',
-        PROM.threadpoolQueueDelay,
-        'pool queue delay p99',
+        'k6 request p99 vs thread-pool wait p99',
+        PROM.threadpoolWait,
+        'pool wait p99',
         F,
         {
           unit: 's',
           w: 24,
           h: 9,
-          thresholds: [o.threadpoolQueueDelay],
+          thresholds: [o.threadpoolWait],
           description:
-            'When client latency follows the pool probe, fs/dns/crypto/zlib work is queueing in libuv.',
+            "When client latency follows the pool wait (the probe's wait for a thread, the loop's delay left out), fs/dns/crypto/zlib work is queueing in libuv.",
         },
       ),
     )

@@ -117,11 +117,15 @@ function cases(o: GenerateOptions): Case[] {
       fires: bad,
     },
     {
-      alert: 'LoopThreadPoolQueueDelayHigh',
+      // The healthy instance's probe round trip is as high as the bad one's
+      // (its loop stalls), but its pool wait is low: only the wait may fire.
+      alert: 'LoopThreadPoolWaitHigh',
       start: 60,
       input: [
-        ...histogram(PROM.threadpoolQueueDelay, bad, o.threadpoolQueueDelay, true),
-        ...histogram(PROM.threadpoolQueueDelay, good, o.threadpoolQueueDelay, false),
+        ...histogram(PROM.threadpoolWait, bad, o.threadpoolWait, true),
+        ...histogram(PROM.threadpoolWait, good, o.threadpoolWait, false),
+        ...histogram(PROM.threadpoolQueueDelay, bad, o.threadpoolWait, true),
+        ...histogram(PROM.threadpoolQueueDelay, good, o.threadpoolWait, true),
       ],
       fires: bad,
     },

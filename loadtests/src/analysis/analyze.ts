@@ -10,6 +10,7 @@ import type { Report } from './report.js';
 import { analyseRows, type VerdictOptions } from './verdict.js';
 import { capacityOf } from './capacity.js';
 import { judgeStarvation } from './starvation.js';
+import { nameBusyLoop } from './busy-loop.js';
 
 export interface AnalyzeOptions {
   file: string;
@@ -134,6 +135,8 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
       `the heaviest blocking stack starts in ${frame}: ${top.count} captured stall(s), ${top.totalMs.toFixed(0)} ms in all (see the stacks table)`,
     );
   }
+  if (server && rows.length > 0)
+    nameBusyLoop(analysis.verdict, server.busyLoops ?? [], server.blockingStacks?.length ?? 0);
   if (rows.length === 0 && client.overall.requests > 0)
     // Requests completed, but nothing can be laid against the server's side.
     analysis.verdict.summary = summaryOnly
@@ -187,6 +190,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
           client.summary.metrics.find((m) => m.name === 'vus_max')?.values.max,
         ),
     blockingStacks: server?.blockingStacks ?? [],
+    busyLoops: server?.busyLoops ?? [],
     baseline: null,
     warnings,
   };

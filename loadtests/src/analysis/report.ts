@@ -5,7 +5,7 @@ import type {
   ThresholdResult,
   UnevaluatedThreshold,
 } from '../k6/model.js';
-import type { BlockingStack, ServerData, SignalKey } from '../server/source.js';
+import type { BlockingStack, BusyLoop, ServerData, SignalKey } from '../server/source.js';
 import type { CpuPressure, StallTime } from '../server/stall-causes.js';
 import type { GroupStats } from '../stats/client.js';
 import type { Analysis } from './verdict.js';
@@ -38,7 +38,13 @@ export interface Report {
   server:
     | (Omit<
         ServerData,
-        'signals' | 'blockingStacks' | 'warnings' | 'stallsCounted' | 'stallTime' | 'cpuPressure'
+        | 'signals'
+        | 'blockingStacks'
+        | 'busyLoops'
+        | 'warnings'
+        | 'stallsCounted'
+        | 'stallTime'
+        | 'cpuPressure'
       > & {
         /** Stalls the agent counted (all of them); null when the source does not keep the counter. */
         stallsCounted: number | null;
@@ -53,6 +59,8 @@ export interface Report {
   /** A ramping run's break point and what gave out first; null for other runs. */
   capacity: Capacity | null;
   blockingStacks: BlockingStack[];
+  /** What kept the loop busy without a stall over the threshold (collector source); empty when nothing or unknown. Absent in reports written before it existed. */
+  busyLoops?: BusyLoop[];
   baseline: BaselineComparison | null;
   warnings: string[];
 }

@@ -11,6 +11,7 @@ import {
   scenarioTable,
   serverTable,
   stacksTable,
+  busyTable,
   thresholdTable,
   capacityTable,
   timelineTable,
@@ -172,7 +173,7 @@ ${d ? `<p><strong>Latency diverged at ${esc(clock(d.t))} UTC</strong>: p95 ${esc
 ${baseline ? `<p><strong>Baseline: ${r.baseline?.regressed ? 'REGRESSION' : 'no regression'}</strong></p>${table(baseline)}` : ''}
 ${charts}
 ${capacityTable(r) ? table(capacityTable(r) as Table) : ''}${table(runTable(r))}${table(thresholdTable(r))}${table(scenarioTable(r))}${table(nameTable(r))}
-${r.server ? table(serverTable(r)) : ''}${r.blockingStacks.length > 0 ? table(stacksTable(r)) : ''}
+${r.server ? table(serverTable(r)) : ''}${r.blockingStacks.length > 0 ? table(stacksTable(r)) : ''}${busyTable(r) ? table(busyTable(r) as Table) : ''}
 ${r.timeline.length > 0 ? table(timelineTable(r, 60)) : ''}
 ${r.warnings.length > 0 ? `<section><h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></section>` : ''}
 <p style="color: var(--muted)">Generated ${esc(r.generatedAt)} by loopscope-analyze.</p>

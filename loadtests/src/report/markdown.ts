@@ -8,6 +8,7 @@ import {
   scenarioTable,
   serverTable,
   stacksTable,
+  busyTable,
   thresholdTable,
   capacityTable,
   timelineTable,
@@ -63,6 +64,8 @@ export function renderMarkdown(r: Report): string {
   );
   if (r.server) parts.push(table(serverTable(r)));
   if (r.blockingStacks.length > 0) parts.push(table(stacksTable(r)));
+  const busy = busyTable(r);
+  if (busy) parts.push(table(busy));
   if (r.timeline.length > 0) parts.push(table(timelineTable(r)));
   if (r.warnings.length > 0) parts.push('## Warnings', '', ...r.warnings.map((w) => `- ${w}`), '');
   return (

@@ -270,6 +270,25 @@ export function stacksTable(r: Report): Table {
   };
 }
 
+/** The busy-loop events of the run (collector source), busiest first; null when there were none. */
+export function busyTable(r: Report): Table | null {
+  const busy = r.busyLoops ?? [];
+  if (busy.length === 0) return null;
+  return {
+    title:
+      "Busy loop without a long stall (the agent's busy-loop events: utilization above its threshold for seconds, the hottest of the stacks it sampled)",
+    head: ['events', 'busy for', 'utilization (max)', 'samples', 'saturated by', 'called from'],
+    rows: busy.map((b) => [
+      num(b.count, 0),
+      ms(b.totalMs),
+      pct(b.maxUtilization, 0),
+      b.samples > 0 ? `${b.hottestSamples} of ${b.samples}` : '–',
+      b.label,
+      b.caller ?? "– (the application's own code)",
+    ]),
+  };
+}
+
 export function baselineTable(r: Report): Table | null {
   const b = r.baseline;
   if (!b) return null;

@@ -3,6 +3,7 @@ import { METRICS } from '@loopscope/agent/names';
 import type { InstancesResponse, SeriesResponse } from '@loopscope/collector';
 import { SourceError } from '../errors.js';
 import { BLOCKS_LIMIT, stacksInWindow, type BlocksBody } from './blocks.js';
+import { BUSY_LIMIT, busyInWindow, type BusyBody } from './busy.js';
 import {
   BLOCK_CAUSES,
   noCauseMs,
@@ -13,6 +14,7 @@ import {
 import { baseUrl, getJson, isList } from './http.js';
 import {
   emptySignals,
+  type BusyLoop,
   type Point,
   type ServerData,
   type ServerQuery,
@@ -155,6 +157,7 @@ export class CollectorSource implements ServerSource {
     for (const list of Object.values(signals)) list.sort((a, z) => a.t - z.t);
     const blocks = await this.blockingStacks(q);
     if (blocks.warning) warnings.push(blocks.warning);
+    const busyLoops = await this.busyLoops(q);
     const pressure = await this.pressure(q, instances, warnings);
     // Every stall's time by cause (the counter) beats the captured stalls' sample.
     const stallTime = pressure.stallTime ?? blocks.stallTime;
@@ -169,6 +172,7 @@ export class CollectorSource implements ServerSource {
       instances,
       signals,
       ...(blocks.stacks ? { blockingStacks: blocks.stacks } : {}),
+      ...(busyLoops ? { busyLoops } : {}),
       ...(stallTime ? { stallTime } : {}),
       ...(pressure.cpuPressure ? { cpuPressure: pressure.cpuPressure } : {}),
       warnings,
@@ -237,6 +241,22 @@ export class CollectorSource implements ServerSource {
           }
         : {}),
     };
+  }
+
+  /** Busy-loop events (`/api/v1/busy`); undefined from a collector without that route. */
+  private async busyLoops(q: ServerQuery): Promise<BusyLoop[] | undefined> {
+    const params = new URLSearchParams({
+      job: q.job,
+      limit: String(BUSY_LIMIT),
+      ...(q.instance ? { instance: q.instance } : {}),
+    });
+    const r = await this.get<BusyBody>(`/api/v1/busy?${params.toString()}`);
+    if (r.status === 404) return undefined;
+    if (r.status !== 200 || !isList(r.body.recent))
+      throw new SourceError(
+        `the collector's /api/v1/busy answered ${r.status}: ${r.body.message ?? 'not a busy-loop list'}`,
+      );
+    return busyInWindow(r.body, q.fromMs, q.toMs);
   }
 
   /** Stacks from the blocked-loop capture (`/api/v1/blocks`); none from a collector without it. */

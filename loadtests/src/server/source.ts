@@ -48,6 +48,29 @@ export interface BlockingStack {
   anatomy?: StackAnatomy;
 }
 
+/**
+ * What kept the loop busy without one stall over the threshold (the agent's
+ * busy-loop events, collector source): the hottest stack sampled while the
+ * loop's utilization stayed above the agent's threshold for seconds.
+ */
+export interface BusyLoop {
+  fingerprint: string;
+  /** The hottest stack's place: `_key (bcryptjs/dist/bcrypt.js:1217)`. */
+  label: string;
+  /** The application's frame that called into that package; null when the place is the app's own code. */
+  caller: string | null;
+  /** Busy-loop events it was the hottest stack of, and their summed busy time (ms). */
+  count: number;
+  totalMs: number;
+  /** Highest event-loop utilization among them (0-1). */
+  maxUtilization: number;
+  /** Stack samples taken while busy, and how many were this stack. */
+  samples: number;
+  hottestSamples: number;
+  frames: string[];
+  instance?: string;
+}
+
 export interface ServerData {
   source: 'prometheus' | 'collector';
   url: string;
@@ -56,6 +79,8 @@ export interface ServerData {
   /** Each signal over the window; several instances are folded to the worst one per time by the analysis. */
   signals: Record<SignalKey, Point[]>;
   blockingStacks?: BlockingStack[];
+  /** Busy-loop events in the window; undefined when the source does not keep them. */
+  busyLoops?: BusyLoop[];
   /**
    * Stalls the agent counted in the window (its `loopscope.eventloop.blocks`
    * counter: every stall, captured or not); the captured stacks are a
