@@ -133,6 +133,12 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
     analysis.verdict.evidence.push(
       `the heaviest blocking stack starts in ${frame}: ${top.count} captured stall(s), ${top.totalMs.toFixed(0)} ms in all (see the stacks table)`,
     );
+    if (server?.stallsCounted !== undefined) {
+      const captured = server.blockingStacks?.reduce((a, s) => a + s.count, 0) ?? 0;
+      analysis.verdict.evidence.push(
+        `the agent counted ${server.stallsCounted} stalls over its threshold during the run (${captured} captured: the stacks are a sample of them)`,
+      );
+    }
   }
   if (rows.length === 0 && client.overall.requests > 0)
     // Requests completed, but nothing can be laid against the server's side.

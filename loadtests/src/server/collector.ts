@@ -156,6 +156,7 @@ export class CollectorSource implements ServerSource {
     const blocks = await this.blockingStacks(q);
     if (blocks.warning) warnings.push(blocks.warning);
     const pressure = await this.pressure(q, instances, warnings);
+    const stallsCounted = await this.stallsCounted(q, instances, warnings);
     // Every stall's time by cause (the counter) beats the captured stalls' sample.
     const stallTime = pressure.stallTime ?? blocks.stallTime;
     if (signals.loopDelayP99.length === 0)
@@ -169,6 +170,7 @@ export class CollectorSource implements ServerSource {
       instances,
       signals,
       ...(blocks.stacks ? { blockingStacks: blocks.stacks } : {}),
+      ...(stallsCounted !== undefined ? { stallsCounted } : {}),
       ...(stallTime ? { stallTime } : {}),
       ...(pressure.cpuPressure ? { cpuPressure: pressure.cpuPressure } : {}),
       warnings,
@@ -237,6 +239,43 @@ export class CollectorSource implements ServerSource {
           }
         : {}),
     };
+  }
+
+  /**
+   * Every stall the agents counted in the run's window: their
+   * `loopscope.eventloop.blocks` counter, served by the collector as what it
+   * added per row, summed over the rows and the instances. The window is
+   * padded by one step at the end, as the Prometheus source evaluates one
+   * step late: a stall near the end is only exported after it. Undefined
+   * (said so) from a collector that does not serve the series, or when no
+   * agent sent the counter.
+   */
+  private async stallsCounted(
+    q: ServerQuery,
+    instances: readonly string[],
+    warnings: string[],
+  ): Promise<number | undefined> {
+    let total: number | undefined;
+    for (const instance of instances) {
+      const params = new URLSearchParams({
+        job: q.job,
+        instance,
+        metric: METRICS.eventloopBlocks.name,
+        from: String(Math.floor(q.fromMs)),
+        to: String(Math.ceil(q.toMs + q.stepMs)),
+      });
+      const r = await this.get<SeriesResponse>(`/api/v1/series?${params.toString()}`);
+      if (r.status === 400) {
+        warnings.push(
+          `this collector's API does not serve ${METRICS.eventloopBlocks.name}: only the captured stalls (a sample) are counted; --prometheus counts every stall`,
+        );
+        return undefined;
+      }
+      if (r.status !== 200) continue;
+      for (const v of r.body.series.find((c) => c.name === COLUMN.count)?.values ?? [])
+        if (v !== null && Number.isFinite(v)) total = (total ?? 0) + v;
+    }
+    return total === undefined ? undefined : Math.round(total);
   }
 
   /** Stacks from the blocked-loop capture (`/api/v1/blocks`); none from a collector without it. */
