@@ -156,7 +156,8 @@ export class CollectorSource implements ServerSource {
     const blocks = await this.blockingStacks(q);
     if (blocks.warning) warnings.push(blocks.warning);
     const pressure = await this.pressure(q, instances, warnings);
-    const stallsCounted = await this.stallsCounted(q, instances, warnings);
+    const intervals = new Map(service.instances.map((i) => [i.instance, i.intervalMs ?? 0]));
+    const stallsCounted = await this.stallsCounted(q, instances, intervals, warnings);
     // Every stall's time by cause (the counter) beats the captured stalls' sample.
     const stallTime = pressure.stallTime ?? blocks.stallTime;
     if (signals.loopDelayP99.length === 0)
@@ -244,25 +245,27 @@ export class CollectorSource implements ServerSource {
   /**
    * Every stall the agents counted in the run's window: their
    * `loopscope.eventloop.blocks` counter, served by the collector as what it
-   * added per row, summed over the rows and the instances. The window is
-   * padded by one step at the end, as the Prometheus source evaluates one
-   * step late: a stall near the end is only exported after it. Undefined
-   * (said so) from a collector that does not serve the series, or when no
-   * agent sent the counter.
+   * added per row, summed over the rows and the instances. The window ends
+   * two export intervals (at least one step) late: a stall in the run's last
+   * moment reaches the collector with the agent's next export, up to an
+   * interval after it. Undefined (said so) from a collector that does not
+   * serve the series, or when no agent sent the counter.
    */
   private async stallsCounted(
     q: ServerQuery,
     instances: readonly string[],
+    intervalMs: ReadonlyMap<string, number>,
     warnings: string[],
   ): Promise<number | undefined> {
     let total: number | undefined;
     for (const instance of instances) {
+      const pad = Math.max(q.stepMs, 2 * (intervalMs.get(instance) ?? 0));
       const params = new URLSearchParams({
         job: q.job,
         instance,
         metric: METRICS.eventloopBlocks.name,
         from: String(Math.floor(q.fromMs)),
-        to: String(Math.ceil(q.toMs + q.stepMs)),
+        to: String(Math.ceil(q.toMs + pad)),
       });
       const r = await this.get<SeriesResponse>(`/api/v1/series?${params.toString()}`);
       if (r.status === 400) {
