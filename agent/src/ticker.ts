@@ -44,5 +44,6 @@ export class Ticker {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.loop.stop();
   }
 }

@@ -9,4 +9,5 @@ export declare const COLUMN: {
   readonly limit: 'limit';
   readonly cpuWait: 'run-queue wait';
   readonly throttled: 'throttled';
+  readonly count: 'count';
 };

@@ -13,4 +13,5 @@ export const COLUMN = Object.freeze({
   limit: 'limit',
   cpuWait: 'run-queue wait',
   throttled: 'throttled',
+  count: 'count',
 });

@@ -9,7 +9,8 @@
  * work carries the new heartbeat number and belongs to no stall.
  */
 import { readLoop } from './loop-reading.js';
-import { StallEstimator } from './stall-estimator.js';
+import { FineDelay } from './fine-delay.js';
+import { MAX_ITERATIONS_FOR_ACTIVE, StallEstimator } from './stall-estimator.js';
 
 /** One tick's view of the loop. */
 export interface LoopTick {
@@ -46,6 +47,8 @@ export class LoopMonitor {
   private prevNow: number | undefined;
   private prevActive = 0;
   private prevSelf = 0;
+  private prevIterations: number | undefined;
+  private readonly fine = new FineDelay();
 
   constructor(readonly periodMs: number) {
     this.estimator = new StallEstimator(periodMs);
@@ -65,13 +68,27 @@ export class LoopMonitor {
     return this.listeners.length;
   }
 
+  /** Stops the fine clock (the heartbeat stops with the ticker that calls tick). */
+  stop(): void {
+    this.fine.arm(false);
+  }
+
   tick(now: number): void {
     const seq = Atomics.load(this.i32, HEARTBEAT.seq);
     Atomics.store(this.i64, HEARTBEAT.beatNs, process.hrtime.bigint());
     Atomics.store(this.i32, HEARTBEAT.seq, seq + 1);
-    const reading = readLoop(now);
-    if (!reading) return;
+    const read = readLoop(now);
+    if (!read) return;
+    const reading = { ...read, fineMaxMs: this.fine.take() };
     const stallMs = this.estimator.sample(reading);
+    // The fine clock runs over the next interval only if this one was busy (see fine-delay.ts).
+    const prevIterations = this.prevIterations;
+    this.prevIterations = reading.iterations;
+    this.fine.arm(
+      reading.iterations !== undefined &&
+        prevIterations !== undefined &&
+        reading.iterations - prevIterations > MAX_ITERATIONS_FOR_ACTIVE,
+    );
     const prevNow = this.prevNow;
     const gapMs = prevNow === undefined ? 0 : now - prevNow;
     const activeMs = Math.min(

@@ -20,8 +20,12 @@
  * the timer's period. When many ran, A is spread over callbacks of unknown
  * sizes (a busy server, a burst of V8 GC tasks) and only L can be trusted:
  * the sample is min(L, A), off by up to T for a stall that began well
- * before the timer was due.
+ * before the timer was due; unless the fine clock (fine-delay.ts) ran over
+ * the interval: its lateness F - R (F its longest gap, R its period) is the
+ * same lower bound with R for T, so the sample is F - R, short by at most R
+ * (10 ms) instead of T, clamped to [min(L, A), A].
  */
+import { FINE_RESOLUTION_MS } from './fine-delay.js';
 
 export interface LoopReading {
   /** performance.now() of the tick. */
@@ -32,6 +36,8 @@ export interface LoopReading {
   readonly iterations: number | undefined;
   /** Cumulative loop time the agent itself spent (self-time.ts), ms. */
   readonly selfMs: number;
+  /** Longest gap of the fine clock over the interval ending here, ms; undefined when it did not run throughout. */
+  readonly fineMaxMs?: number | undefined;
 }
 
 const HISTORY = 16;
@@ -60,7 +66,11 @@ export class StallEstimator {
     const typical = this.typicalIteration();
     this.remember(active / iterations);
     const floor = Math.min(lateness, active);
-    if (iterations > MAX_ITERATIONS_FOR_ACTIVE) return floor;
+    if (iterations > MAX_ITERATIONS_FOR_ACTIVE) {
+      const fine = reading.fineMaxMs;
+      if (fine === undefined) return floor;
+      return Math.min(active, Math.max(floor, fine - FINE_RESOLUTION_MS));
+    }
     return Math.max(floor, active - (iterations - 1) * typical);
   }
 

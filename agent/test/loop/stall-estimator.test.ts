@@ -5,12 +5,19 @@ import {
   StallEstimator,
   type LoopReading,
 } from '../../src/loop/stall-estimator.js';
+import { FINE_RESOLUTION_MS } from '../../src/loop/fine-delay.js';
 
 const T = 100;
 
 /** Feeds intervals (gap, active, iterations, self) and returns the samples. */
 function run(
-  intervals: readonly { gap: number; active: number; d?: number; self?: number }[],
+  intervals: readonly {
+    gap: number;
+    active: number;
+    d?: number;
+    self?: number;
+    fine?: number;
+  }[],
   withIterations = true,
 ): number[] {
   const est = new StallEstimator(T);
@@ -23,6 +30,7 @@ function run(
       activeMs: r.activeMs + i.active,
       iterations: withIterations ? r.iterations! + (i.d ?? 1) : undefined,
       selfMs: r.selfMs + (i.self ?? 0),
+      fineMaxMs: i.fine,
     };
     out.push(est.sample(r)!);
   }
@@ -65,6 +73,19 @@ test('with many iterations the sample falls back to lateness', () => {
   const busy = Array.from({ length: 20 }, () => ({ gap: 100.4, active: 40, d: 40 }));
   for (const s of run(busy)) assert.ok(Math.abs(s - 0.4) < 1e-9, `sample ${s}`);
   assert.ok(40 > MAX_ITERATIONS_FOR_ACTIVE);
+});
+
+test('with many iterations and the fine clock, a stall is the fine clock’s lateness, not the tick’s', () => {
+  // 150 ms block 80 ms into a busy period (110 req/s): the tick's lateness says 130, the fine
+  // clock's longest gap is 156 (the block began 6 ms after one of its fires).
+  const busy = Array.from({ length: 5 }, () => ({ gap: 100.4, active: 40, d: 40, fine: 10.3 }));
+  const samples = run([...busy, { gap: 230, active: 175, d: 30, fine: 156 }]);
+  assert.equal(samples.at(-1), 156 - FINE_RESOLUTION_MS);
+  // Between stalls its regular gaps (10.3 ms) read no more than the tick's lateness.
+  for (const s of samples.slice(0, -1)) assert.ok(Math.abs(s - 0.4) < 1e-9, `sample ${s}`);
+  // Clamped to the active time and to the lateness (the floor).
+  assert.equal(run([{ gap: 230, active: 120, d: 30, fine: 156 }])[0], 120);
+  assert.equal(run([{ gap: 230, active: 175, d: 30, fine: 100 }])[0], 130);
 });
 
 test('the sample never exceeds the active time, even when the timer fired late while idle', () => {

@@ -91,6 +91,13 @@ export const SERIES: Readonly<Record<string, SeriesDef>> = {
     columns: (s) =>
       BLOCK_CAUSES.map((cause) => column(cause, s, (x) => x.stall?.rate[cause] ?? null)),
   },
+  [METRICS.eventloopBlocks.name]: {
+    chart: 'blocks',
+    // Stalls counted in each row's interval (since the previous row): summed over rows, the
+    // counter's increase, so a reader can count every stall, not only the captured ones.
+    unit: METRICS.eventloopBlocks.unit,
+    columns: (s) => [column(COLUMN.count, s, (x) => x.blocks)],
+  },
   [METRICS.mainthreadCpuWait.name]: {
     chart: 'cpuPressure',
     unit: 's/s',

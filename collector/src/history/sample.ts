@@ -35,6 +35,11 @@ export interface Sample {
     readonly rate: Readonly<Record<string, number>>;
     readonly starvedSeconds: number;
   } | null;
+  /**
+   * Stalls over the block threshold the agent counted in the interval
+   * (loopscope.eventloop.blocks): every stall, captured or not.
+   */
+  readonly blocks: number | null;
   /** Main thread's run-queue wait, seconds per second. */
   readonly cpuWait: number | null;
   /** Share of the interval the cgroup was throttled (seconds per second). */
@@ -129,6 +134,12 @@ function rateOf(metric: DecodedMetric | undefined, state: HistogramDeltas): numb
   return parts && parts.length ? parts.reduce((a, { d }) => a + d.rate, 0) : null;
 }
 
+/** Summed amount a counter added in the interval; null when not reported or nothing new. */
+function increaseOf(metric: DecodedMetric | undefined, state: HistogramDeltas): number | null {
+  const parts = counterDeltas(metric, state);
+  return parts && parts.length ? parts.reduce((a, { d }) => a + d.delta, 0) : null;
+}
+
 /** Stall time per second by cause, every cause present (0 when none of it this interval). */
 function stallOf(metric: DecodedMetric | undefined, state: HistogramDeltas): Sample['stall'] {
   const parts = counterDeltas(metric, state, ATTR.blockCause);
@@ -208,6 +219,7 @@ export function deriveSample(
     heapLimit: lastGauge(m.get(METRICS.heapLimit.name)),
     poolWait: delayStats(deltas(m.get(METRICS.threadpoolWait.name), state)),
     stall: stallOf(m.get(METRICS.eventloopBlockTime.name), state),
+    blocks: increaseOf(m.get(METRICS.eventloopBlocks.name), state),
     cpuWait: rateOf(m.get(METRICS.mainthreadCpuWait.name), state),
     throttled: rateOf(m.get(METRICS.cgroupCpuThrottledTime.name), state),
     cpuLimit: lastGauge(m.get(METRICS.cgroupCpuLimit.name)),

@@ -53,6 +53,19 @@ const rateBy = (metric: string, label: string) => (r: Ranges) =>
   `sum by (${label}) (rate(${sel(metric, ...r.m)}[${r.rw}]))`;
 const last = (metric: string) => (r: Ranges) =>
   `sum(last_over_time(${sel(metric, ...r.m)}[${r.rw}]))`;
+/**
+ * What a counter added since the previous row: its newest value minus the
+ * newest one step earlier, exact (no extrapolation, unlike increase()), so
+ * the rows add up to the counter's increase as the history's deltas do. A
+ * value that went down is a restart: the new value is the increase. No value
+ * a step earlier is a gap (the history, too, ignores a series' first point
+ * unless it just started).
+ */
+const added = (metric: string) => (r: Ranges) => {
+  const now = `sum(last_over_time(${sel(metric, ...r.m)}[${r.rw}]))`;
+  const before = `sum(last_over_time(${sel(metric, ...r.m)}[${r.rw}] offset ${r.stepSec}s))`;
+  return `((${now} - ${before}) >= 0) or ((${now}) and (${before}))`;
+};
 
 /** The PromQL of every chart the API serves, keyed like SERIES (a test checks both list the same names). */
 export const SERIES_QUERIES: Readonly<Record<string, readonly ColumnQuery[]>> = {
@@ -90,6 +103,7 @@ export const SERIES_QUERIES: Readonly<Record<string, readonly ColumnQuery[]>> = 
       return `(${one}) or on() (0 * ${all})`;
     },
   })),
+  [METRICS.eventloopBlocks.name]: [{ name: COLUMN.count, expr: added(PROM.eventloopBlocks) }],
   [METRICS.mainthreadCpuWait.name]: [
     { name: COLUMN.cpuWait, expr: rateOf(PROM.mainthreadCpuWait) },
     { name: COLUMN.throttled, expr: rateOf(PROM.cgroupCpuThrottledTime) },

@@ -21,6 +21,8 @@ import {
   waitFor,
   type Child,
 } from '@loopscope/testkit';
+import { METRICS } from '@loopscope/agent/names';
+import { COLUMN } from '@loopscope/collector/ui-columns';
 import { buildApp } from '../../src/app.js';
 import type { InstancesResponse, SeriesResponse } from '../../src/api/routes.js';
 import type { InstanceSummary } from '../../src/history/history.js';
@@ -237,6 +239,29 @@ async function scenario(
         `${metric}: ${names(y.body).join()} vs ${names(x.body).join()}`,
       );
   }
+  // Every stall the stalling agent counted (a 250 ms block every 500 ms: ~2 a second), from A's
+  // history (a third of the exports, whose cumulative values still add up) and from the
+  // database: the same count over the last 10 s, give or take the rows at the edges (one row
+  // of A is ~1.5 s: 10 and 14 were seen on a loaded machine).
+  const stallsIn = async (url: string) => {
+    const q = new URLSearchParams({
+      job: JOB,
+      instance: STALLING,
+      metric: METRICS.eventloopBlocks.name,
+      from: String(to - 10_000),
+      to: String(to),
+    });
+    const r = await getJson<SeriesResponse>(`${url}/api/v1/series?${q.toString()}`);
+    const count = r.body.series.find((c) => c.name === COLUMN.count)?.values ?? [];
+    return count.reduce<number>((a, v) => a + (v ?? 0), 0);
+  };
+  const [stallsA, stallsB] = [await stallsIn(aUrl), await stallsIn(bUrl)];
+  assert.ok(stallsA >= 5 && stallsB >= 5, `${name}: stalls A ${stallsA}, B ${stallsB}`);
+  assert.ok(Math.abs(stallsA - stallsB) <= 8, `${name}: stalls A ${stallsA}, B ${stallsB}`);
+  t.diagnostic(
+    `${name}: stalls counted over 10 s: A (history) ${stallsA}, B (database) ${stallsB}`,
+  );
+
   const unknown = await getJson<{ message: string }>(
     `${bUrl}/api/v1/series?${new URLSearchParams({ job: JOB, instance: 'nobody', metric: SERIES_NAMES[0] ?? '' }).toString()}`,
   );

@@ -134,6 +134,12 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
     analysis.verdict.evidence.push(
       `the heaviest blocking stack starts in ${frame}: ${top.count} captured stall(s), ${top.totalMs.toFixed(0)} ms in all (see the stacks table)`,
     );
+    if (server?.stallsCounted !== undefined) {
+      const captured = server.blockingStacks?.reduce((a, s) => a + s.count, 0) ?? 0;
+      analysis.verdict.evidence.push(
+        `the agent counted ${server.stallsCounted} stalls over its threshold during the run (${captured} captured: the stacks are a sample of them)`,
+      );
+    }
   }
   if (server && rows.length > 0)
     nameBusyLoop(analysis.verdict, server.busyLoops ?? [], server.blockingStacks?.length ?? 0);

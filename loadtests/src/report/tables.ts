@@ -1,3 +1,4 @@
+import { METRICS } from '@loopscope/agent/names';
 import type { Report } from '../analysis/report.js';
 import { SIGNAL_INFO, SIGNALS, type SignalKey } from '../server/source.js';
 import type { GroupStats } from '../stats/client.js';
@@ -119,20 +120,35 @@ function signalValue(k: SignalKey, v: number | null): string {
   return unit === 'ms' ? ms(v) : unit === 'ratio' ? pct(v, 0) : num(v, 0);
 }
 
+/**
+ * The run's stalls: every one the agent counted (its counter), and how many
+ * of them were captured with a stack (a sample): `92 (10 captured)`.
+ */
+export function stallsText(r: Report): string | null {
+  const counted = r.server?.stallsCounted ?? null;
+  const captured = r.blockingStacks.reduce((a, s) => a + s.count, 0);
+  if (counted !== null) return `${counted} (${captured} captured)`;
+  return captured > 0 ? `${captured} captured (not counted: no counter from the source)` : null;
+}
+
 export function serverTable(r: Report): Table {
   const corr = new Map(r.analysis.correlations.map((c) => [c.signal, c]));
+  const stalls = stallsText(r);
   return {
     title: 'Server signals',
     head: ['signal', 'peak in the run', 'r with client p95 (buckets)', 'strongest r (lag)'],
-    rows: SIGNALS.map((k) => {
-      const c = corr.get(k);
-      return [
-        SIGNAL_INFO[k].label,
-        signalValue(k, r.server?.peaks[k] ?? null),
-        c && c.r !== null ? `${num(c.r, 2)} (${c.n})` : '–',
-        c?.best ? `${num(c.best.r, 2)} (${c.best.lag > 0 ? '+' : ''}${c.best.lag})` : '–',
-      ];
-    }),
+    rows: [
+      ...SIGNALS.map((k) => {
+        const c = corr.get(k);
+        return [
+          SIGNAL_INFO[k].label,
+          signalValue(k, r.server?.peaks[k] ?? null),
+          c && c.r !== null ? `${num(c.r, 2)} (${c.n})` : '–',
+          c?.best ? `${num(c.best.r, 2)} (${c.best.lag > 0 ? '+' : ''}${c.best.lag})` : '–',
+        ];
+      }),
+      ...(stalls ? [['event-loop stalls over the threshold (in all)', stalls, '–', '–']] : []),
+    ],
   };
 }
 
@@ -243,9 +259,9 @@ export function stacksTable(r: Report): Table {
   };
   const counts =
     counted !== null
-      ? `; the agent counted ${counted} stalls in all, ${captured} captured`
+      ? `; ${counted} stalls counted by the agent (${captured} captured)`
       : r.server?.source === 'collector'
-        ? `; ${captured} captured: the collector's API does not serve the agent's stall counter, --prometheus counts every stall`
+        ? `; ${captured} captured: the collector served no series of the agent's stall counter (${METRICS.eventloopBlocks.name}: an older collector or agent), --prometheus counts every stall`
         : '';
   const heuristic =
     fallback > 0

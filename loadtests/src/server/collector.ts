@@ -159,6 +159,8 @@ export class CollectorSource implements ServerSource {
     if (blocks.warning) warnings.push(blocks.warning);
     const busyLoops = await this.busyLoops(q);
     const pressure = await this.pressure(q, instances, warnings);
+    const intervals = new Map(service.instances.map((i) => [i.instance, i.intervalMs ?? 0]));
+    const stallsCounted = await this.stallsCounted(q, instances, intervals, warnings);
     // Every stall's time by cause (the counter) beats the captured stalls' sample.
     const stallTime = pressure.stallTime ?? blocks.stallTime;
     if (signals.loopDelayP99.length === 0)
@@ -173,6 +175,7 @@ export class CollectorSource implements ServerSource {
       signals,
       ...(blocks.stacks ? { blockingStacks: blocks.stacks } : {}),
       ...(busyLoops ? { busyLoops } : {}),
+      ...(stallsCounted !== undefined ? { stallsCounted } : {}),
       ...(stallTime ? { stallTime } : {}),
       ...(pressure.cpuPressure ? { cpuPressure: pressure.cpuPressure } : {}),
       warnings,
@@ -257,6 +260,45 @@ export class CollectorSource implements ServerSource {
         `the collector's /api/v1/busy answered ${r.status}: ${r.body.message ?? 'not a busy-loop list'}`,
       );
     return busyInWindow(r.body, q.fromMs, q.toMs);
+  }
+
+  /**
+   * Every stall the agents counted in the run's window: their
+   * `loopscope.eventloop.blocks` counter, served by the collector as what it
+   * added per row, summed over the rows and the instances. The window ends
+   * two export intervals (at least one step) late: a stall in the run's last
+   * moment reaches the collector with the agent's next export, up to an
+   * interval after it. Undefined (said so) from a collector that does not
+   * serve the series, or when no agent sent the counter.
+   */
+  private async stallsCounted(
+    q: ServerQuery,
+    instances: readonly string[],
+    intervalMs: ReadonlyMap<string, number>,
+    warnings: string[],
+  ): Promise<number | undefined> {
+    let total: number | undefined;
+    for (const instance of instances) {
+      const pad = Math.max(q.stepMs, 2 * (intervalMs.get(instance) ?? 0));
+      const params = new URLSearchParams({
+        job: q.job,
+        instance,
+        metric: METRICS.eventloopBlocks.name,
+        from: String(Math.floor(q.fromMs)),
+        to: String(Math.ceil(q.toMs + pad)),
+      });
+      const r = await this.get<SeriesResponse>(`/api/v1/series?${params.toString()}`);
+      if (r.status === 400) {
+        warnings.push(
+          `this collector's API does not serve ${METRICS.eventloopBlocks.name}: only the captured stalls (a sample) are counted; --prometheus counts every stall`,
+        );
+        return undefined;
+      }
+      if (r.status !== 200) continue;
+      for (const v of r.body.series.find((c) => c.name === COLUMN.count)?.values ?? [])
+        if (v !== null && Number.isFinite(v)) total = (total ?? 0) + v;
+    }
+    return total === undefined ? undefined : Math.round(total);
   }
 
   /** Stacks from the blocked-loop capture (`/api/v1/blocks`); none from a collector without it. */

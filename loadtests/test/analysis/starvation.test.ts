@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { judgeStarvation } from '../../src/analysis/starvation.js';
 import { analyseRows } from '../../src/analysis/verdict.js';
 import type { Report } from '../../src/analysis/report.js';
-import { anatomyText, stacksTable } from '../../src/report/tables.js';
+import { anatomyText, serverTable, stacksTable } from '../../src/report/tables.js';
 import type { BlockingStack } from '../../src/server/source.js';
 import type { CauseMs, StallTime } from '../../src/server/stall-causes.js';
 import { makeRows } from '../helpers/rows.js';
@@ -162,7 +162,21 @@ test('the stacks table: share by cause per stack, starved stacks marked by the a
   assert.match(t.rows[1]?.[4] ?? '', /\[captured while starved of CPU: 3 of 3 stall\(s\)/);
   // Every stack has the agent's anatomy: the run's own heuristic is not used.
   assert.doesNotMatch(t.title, /guessed/);
-  assert.match(t.title, /the collector's API does not serve the agent's stall counter/);
+  assert.match(t.title, /the collector served no series of the agent's stall counter/);
+});
+
+test('stalls: the agent’s count beside the captured sample, in the stacks table and the server table', () => {
+  const r = reportWith([stack({ count: 6 }), stack({ fingerprint: 'g', count: 4 })]);
+  r.server = { ...r.server, stallsCounted: 92, peaks: {} } as Report['server'];
+  assert.match(stacksTable(r).title, /; 92 stalls counted by the agent \(10 captured\)/);
+  const row = serverTable(r).rows.at(-1);
+  assert.deepEqual(row?.slice(0, 2), [
+    'event-loop stalls over the threshold (in all)',
+    '92 (10 captured)',
+  ]);
+  // Without the counter, the captured ones only, said so.
+  r.server = { ...r.server, stallsCounted: null } as Report['server'];
+  assert.match(serverTable(r).rows.at(-1)?.[1] ?? '', /^10 captured \(not counted/);
 });
 
 test('the stacks table falls back to the run’s own evidence only for stacks without an anatomy, and says so', () => {

@@ -28,8 +28,31 @@ async function post(url: string, body: unknown): Promise<void> {
   assert.equal(res.status, 200, await res.text());
 }
 
+/** The agent's stall counter as it exports it: cumulative, from 0 at the process's start. */
+const STARTED_MS = Date.now();
+const blocksCounter = (value: number) => ({
+  name: METRICS.eventloopBlocks.name,
+  unit: METRICS.eventloopBlocks.unit,
+  sum: {
+    aggregationTemporality: 2,
+    isMonotonic: true,
+    dataPoints: [
+      {
+        startTimeUnixNano: nanos(STARTED_MS),
+        timeUnixNano: nanos(Date.now()),
+        asInt: String(value),
+      },
+    ],
+  },
+});
+
 /** One export as an agent would send it: utilization and active resources by type (raw OTLP/JSON). */
-const metricsExport = (utilization: number, sockets: number, instance = 'pod-1') => ({
+const metricsExport = (
+  utilization: number,
+  sockets: number,
+  instance = 'pod-1',
+  blocks?: number,
+) => ({
   resourceMetrics: [
     {
       resource: resourceOf(instance),
@@ -37,6 +60,7 @@ const metricsExport = (utilization: number, sockets: number, instance = 'pod-1')
         {
           scope: { name: SCOPE_NAME },
           metrics: [
+            ...(blocks === undefined ? [] : [blocksCounter(blocks)]),
             {
               name: METRICS.eventloopUtilization.name,
               unit: METRICS.eventloopUtilization.unit,
@@ -112,12 +136,12 @@ test(
     await collector.waitForOutput(/listening on/);
 
     const fromMs = Date.now();
-    for (const [elu, sockets] of [
-      [0.2, 3],
-      [0.9, 7],
-      [0.4, 5],
+    for (const [elu, sockets, blocks] of [
+      [0.2, 3, 0],
+      [0.9, 7, 5],
+      [0.4, 5, 12],
     ] as const) {
-      await post(`${url}/v1/metrics`, metricsExport(elu, sockets));
+      await post(`${url}/v1/metrics`, metricsExport(elu, sockets, 'pod-1', blocks));
       await new Promise((r) => setTimeout(r, 50));
     }
     const now = Date.now();
@@ -178,8 +202,10 @@ test(
       from: 'captured',
       stalls: 1,
     });
-    // The collector serves the stall-time series, but no agent here sent the counter: the
+    // The collector serves the stall-time series, but no agent here sent that counter: the
     // captured stalls stand in, labelled as such (from: 'captured' above).
+    // Stalls are counted by the agent's counter (12), of which the 3 stacks are a sample.
+    assert.equal(data.stallsCounted, 12);
 
     await assert.rejects(
       source.fetch({ job: 'shop/web', fromMs, toMs: Date.now(), stepMs: 1000 }),
