@@ -79,7 +79,10 @@ interface Matrix {
 }
 
 export interface PrometheusOptions {
-  /** rate()/quantile window, e.g. `30s`; default: four times the longest scrape interval (at least 4 s), or 1m. */
+  /**
+   * rate()/quantile window, e.g. `30s`; default: four times the longest scrape interval, or the
+   * samples' own spacing when the database is fed by remote write (at least 4 s), else 1m.
+   */
   window?: string;
 }
 
@@ -102,8 +105,13 @@ export class PrometheusSource implements ServerSource {
     return body.data;
   }
 
-  /** Four scrape intervals, so rate() always sees at least two samples. */
-  private async autoWindow(): Promise<string> {
+  /**
+   * Four sample intervals, so rate() always sees at least two samples: the
+   * longest scrape interval, or, for a database fed by remote write (no
+   * targets), the median spacing of the agents' own samples in the run.
+   * 1m when neither is known.
+   */
+  private async autoWindow(q: ServerQuery): Promise<string> {
     try {
       const data = await this.api<{ activeTargets: { scrapeInterval?: string }[] }>(
         '/api/v1/targets?state=active',
@@ -114,15 +122,33 @@ export class PrometheusSource implements ServerSource {
           .map((t) => durationMs(t.scrapeInterval ?? '') ?? NaN)
           .filter((n) => n > 0),
       );
-      return longest > 0 ? `${Math.max(4000, longest * 4)}ms` : '1m';
+      const interval = longest > 0 ? longest : await this.sampleSpacingMs(q);
+      return interval !== undefined ? `${Math.max(4000, Math.round(interval * 4))}ms` : '1m';
     } catch (err) {
       if (err instanceof SourceError && /cannot reach/.test(err.message)) throw err;
       return '1m';
     }
   }
 
+  /** Median gap between the samples of the job's loop-delay count in the run, ms. */
+  private async sampleSpacingMs(q: ServerQuery): Promise<number | undefined> {
+    const sel = `job="${escapeLabel(q.job)}"${q.instance ? `,instance="${escapeLabel(q.instance)}"` : ''}`;
+    const spanSec = Math.max(1, Math.ceil((q.toMs - q.fromMs) / 1000));
+    const params = new URLSearchParams({
+      query: `${name.delay}_count{${sel}}[${spanSec}s]`,
+      time: String(q.toMs / 1000),
+    });
+    const data = await this.api<Matrix>(`/api/v1/query?${params.toString()}`);
+    const gaps = data.result.flatMap((series) =>
+      series.values.slice(1).map(([t], i) => (t - series.values[i]![0]) * 1000),
+    );
+    if (gaps.length === 0) return undefined;
+    gaps.sort((a, b) => a - b);
+    return gaps[gaps.length >> 1];
+  }
+
   async fetch(q: ServerQuery): Promise<ServerData> {
-    const window = this.opts.window ?? (await this.autoWindow());
+    const window = this.opts.window ?? (await this.autoWindow(q));
     const queries = signalQueries(q.job, q.instance, window);
     const step = Math.max(1, Math.round(q.stepMs / 1000));
     // Prometheus evaluates at the step's end: pad so the first bucket has a value.
