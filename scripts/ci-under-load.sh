@@ -31,7 +31,7 @@ done
 case "$runs" in '' | *[!0-9]*) echo "ci-under-load: -n takes a positive integer, got $runs" >&2; exit 2 ;; esac
 
 work="$(mktemp -d /tmp/loopscope-ci-XXXXXX)"
-export LOOPSCOPE_NODE_CACHE="$work/node-cache"
+export NODE_LINES_CACHE="$work/node-cache"
 hog_pid=""
 stop_hog() {
   if [ -n "$hog_pid" ]; then
