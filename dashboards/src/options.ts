@@ -4,6 +4,7 @@
  * README (a test checks the README lists every flag with its default).
  */
 import { durationMs } from '@loopscope/collector/prometheus-duration';
+import { OptionError } from './errors.js';
 
 type Kind = 'seconds' | 'ratio' | 'number' | 'duration' | 'string';
 
@@ -157,14 +158,11 @@ export type GenerateOptions = {
   readonly [K in OptionKey]: (typeof OPTIONS)[K]['default'] extends number ? number : string;
 };
 
+export { OptionError };
+
 export const DEFAULT_OPTIONS: GenerateOptions = Object.freeze(
   Object.fromEntries(Object.entries(OPTIONS).map(([k, s]) => [k, s.default])) as GenerateOptions,
 );
-
-/** A bad option value or an unknown option; the message names the flag. */
-export class OptionError extends Error {
-  override readonly name = 'OptionError';
-}
 
 /** Seconds in a Prometheus duration (`1h30m`, `90s`). */
 export function durationSeconds(duration: string): number {
