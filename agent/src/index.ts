@@ -16,5 +16,5 @@ export { OtlpMetricsProtobufSerializer } from './export/otlp-metrics-protobuf.js
 export { startWatchdog } from './watchdog/start-watchdog.js';
 export type { Watchdog, WatchdogStats } from './watchdog/watchdog.js';
 export type { LoopTick } from './loop/loop-monitor.js';
-export type { BlockOptions } from './watchdog/options.js';
+export type { BlockOptions } from './watchdog/block-options.js';
 export * from './names.js';

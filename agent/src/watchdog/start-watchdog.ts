@@ -9,7 +9,7 @@ import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { reportFailure } from '../errors.js';
 import { resolveSamplerOptions } from '../options.js';
 import { createSamplerContext, runSamplers } from '../run-samplers.js';
-import { resolveBlockOptions, type BlockOptions } from './options.js';
+import { resolveBlockOptions, type BlockOptions } from './block-options.js';
 import { NOOP_WATCHDOG, watchdog, type Watchdog, type WatchdogSampler } from './watchdog.js';
 
 /**

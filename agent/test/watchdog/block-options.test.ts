@@ -5,7 +5,7 @@ import {
   BLOCK_DEFAULTS,
   REQUEST_CONTEXT_DEFAULT,
   resolveBlockOptions,
-} from '../../src/watchdog/options.js';
+} from '../../src/watchdog/block-options.js';
 
 const requestContext = REQUEST_CONTEXT_DEFAULT;
 
