@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { report, reportFailure } from '../src/errors.js';
-import { ConfigError } from '../src/parse.js';
+import { ConfigError } from '../src/setting-parsers.js';
 
 /** The agent's stderr lines written while `fn` runs. */
 function stderrOf(fn: () => void): string[] {

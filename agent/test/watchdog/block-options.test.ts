@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../src/parse.js';
+import { ConfigError } from '../../src/setting-parsers.js';
 import {
   BLOCK_DEFAULTS,
   REQUEST_CONTEXT_DEFAULT,
