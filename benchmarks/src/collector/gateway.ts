@@ -21,9 +21,9 @@ import { progress } from '../progress.js';
 import type { Goal, Report } from '../report.js';
 import { cpuTimeNs } from '../cpu/schedstat.js';
 import type { IngestResult, LoadSpec } from './ingest-load.js';
-import { rssOf, startTarget, TARGETS, type Running } from './targets.js';
-import { buildTemplate, toJson } from './template.js';
-import { pushText } from './text.js';
+import { rssOf, startTarget, TARGETS, type Running } from './ingest-servers.js';
+import { buildTemplate, toJson } from './export-template.js';
+import { pushText } from './pushgateway-text.js';
 
 interface Arm {
   readonly label: string;

@@ -34,9 +34,9 @@ import { mib, num, table } from '../format.js';
 import { progress } from '../progress.js';
 import type { Goal, Report } from '../report.js';
 import type { Settings } from '../registry.js';
-import { collectorCli, rssOf } from './targets.js';
+import { collectorCli, rssOf } from './ingest-servers.js';
 
-const PROBE = fileURLToPath(new URL('./probe.js', import.meta.url));
+const PROBE = fileURLToPath(new URL('./hostile-probe.js', import.meta.url));
 const JSON_CT = { 'content-type': 'application/json' };
 const PB_CT = { 'content-type': 'application/x-protobuf' };
 
