@@ -21,7 +21,8 @@ import { rssOf, startTarget, TARGETS, type Target } from './ingest-servers.js';
 import { buildTemplate, toJson } from './export-template.js';
 import { pushText } from './pushgateway-text.js';
 
-interface Sizes {
+/** How large the collector benchmark runs (the gateway benchmark takes the same, less renders). */
+export interface Sizes {
   readonly small: number;
   readonly large: number;
   readonly durationS: number;
