@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, startNode, startPrometheus, waitFor } from '@loopscope/testkit';
+import { startPrometheus, waitFor } from '@loopscope/testkit';
 import type { Report } from '../../src/analysis/report.js';
-import { analyzeJson, COLLECTOR_CLI, explain, startAgentTarget } from '../helpers/e2e.js';
-import { ARTIFACTS, REPO_DIR, tempDir } from '../helpers/paths.js';
+import { analyzeJson, explain, startAgentTarget, startCollector } from '../helpers/e2e.js';
+import { ARTIFACTS, tempDir } from '../helpers/paths.js';
 import { runPhase, type PhaseResult, type Stream } from '../helpers/phases.js';
 
 const JOB = 'e2e/loadtest-target';
@@ -51,40 +51,20 @@ test(
     });
     t.after(() => prometheus.stop());
 
-    const collectorPort = await freePort();
-    const collectorUrl = `http://127.0.0.1:${collectorPort}`;
-    const collector = startNode(
-      [
-        COLLECTOR_CLI,
-        '--port',
-        String(collectorPort),
-        '--remote-write-url',
-        `${prometheus.url}/api/v1/write`,
-      ],
-      { cwd: REPO_DIR },
-    );
-    t.after(() => collector.stop());
-    await collector.waitForOutput(/listening on/);
+    const { url: collectorUrl } = await startCollector(t, [
+      '--remote-write-url',
+      `${prometheus.url}/api/v1/write`,
+    ]);
 
     // A second collector with no agents of its own, reading the database (--query-url), as a
     // replica behind a load balancer does: its verdicts must be the single-process collector's.
-    const replicaPort = await freePort();
-    const replicaUrl = `http://127.0.0.1:${replicaPort}`;
-    const replica = startNode(
-      [
-        COLLECTOR_CLI,
-        '--port',
-        String(replicaPort),
-        '--query-url',
-        prometheus.url,
-        '--no-self-monitor',
-        '--replica-name',
-        'replica-b',
-      ],
-      { cwd: REPO_DIR },
-    );
-    t.after(() => replica.stop());
-    await replica.waitForOutput(/listening on/);
+    const { url: replicaUrl } = await startCollector(t, [
+      '--query-url',
+      prometheus.url,
+      '--no-self-monitor',
+      '--replica-name',
+      'replica-b',
+    ]);
 
     const { baseUrl, target } = await startAgentTarget(
       t,

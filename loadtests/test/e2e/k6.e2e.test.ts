@@ -4,16 +4,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  freePort,
-  startNode,
-  startProcess,
-  startPrometheus,
-  type Prometheus,
-} from '@loopscope/testkit';
+import { startProcess, startPrometheus, type Prometheus } from '@loopscope/testkit';
 import type { Report } from '../../src/analysis/report.js';
-import { analyzeJson, COLLECTOR_CLI, explain, startAgentTarget } from '../helpers/e2e.js';
-import { ARTIFACTS, PACKAGE_DIR, REPO_DIR, tempDir } from '../helpers/paths.js';
+import { analyzeJson, explain, startAgentTarget, startCollector } from '../helpers/e2e.js';
+import { ARTIFACTS, PACKAGE_DIR, tempDir } from '../helpers/paths.js';
 import { findK6, K6_MISSING } from '../helpers/k6.js';
 import { checkK6Dashboard, type DashboardRun } from '../helpers/k6-dashboard.js';
 
@@ -114,13 +108,7 @@ test(
     }
     const dir = tempDir('loopscope-k6-');
     mkdirSync(ARTIFACTS, { recursive: true });
-    const collectorPort = await freePort();
-    const collectorUrl = `http://127.0.0.1:${collectorPort}`;
-    const collector = startNode([COLLECTOR_CLI, '--port', String(collectorPort)], {
-      cwd: REPO_DIR,
-    });
-    t.after(() => collector.stop());
-    await collector.waitForOutput(/listening on/, 60_000);
+    const { url: collectorUrl, port: collectorPort } = await startCollector(t);
     const prometheus: Prometheus = await startPrometheus({
       targets: [`127.0.0.1:${collectorPort}`],
       flags: ['--web.enable-remote-write-receiver'],

@@ -10,8 +10,23 @@ import { freePort, runNode, startNode, waitFor, type Child } from '@loopscope/te
 import type { Report } from '../../src/analysis/report.js';
 import { CLI, PACKAGE_DIR, REPO_DIR } from './paths.js';
 
-export const COLLECTOR_CLI = join(REPO_DIR, 'collector', 'dist', 'src', 'cli.js');
+const COLLECTOR_CLI = join(REPO_DIR, 'collector', 'dist', 'src', 'cli.js');
 const TARGET_CLI = join(PACKAGE_DIR, 'dist', 'src', 'target', 'cli.js');
+
+/** The collector CLI on a free port with `flags`, stopped after the test; resolves once it listens. */
+export async function startCollector(
+  t: TestContext,
+  flags: readonly string[] = [],
+  timeoutMs = 60_000,
+): Promise<{ url: string; port: number }> {
+  const port = await freePort();
+  const collector = startNode([COLLECTOR_CLI, '--port', String(port), ...flags], {
+    cwd: REPO_DIR,
+  });
+  t.after(() => collector.stop());
+  await collector.waitForOutput(/listening on/, timeoutMs);
+  return { url: `http://127.0.0.1:${port}`, port };
+}
 
 /** loopscope-analyze's JSON report of `file`; fails the test on any other exit than 0. */
 export async function analyzeJson(file: string, ...args: string[]): Promise<Report> {
