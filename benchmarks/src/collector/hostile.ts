@@ -3,7 +3,7 @@
  * inputs of issue 15 items 1-4 at once, and the event-loop stall one large
  * request causes (item 3).
  *
- * Stall: a light sender (its own process, probe.ts) exports every 50 ms and
+ * Stall: a light sender (its own process, hostile-probe.ts) exports every 50 ms and
  * polls /healthz while this process sends, in turn, nothing, three 12.4 MiB
  * protobuf exports of 650,000 points (refused by --max-points-per-request),
  * one export of 10,000 points (the most accepted) and one of 2,000 new series.
