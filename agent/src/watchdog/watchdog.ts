@@ -35,7 +35,13 @@ import { blockRecord } from './block-event.js';
 import { sourceMapped } from './frames.js';
 import { HotLoopDetector, MAX_SAMPLES, SAMPLE_INTERVAL_MS } from './hot-loop.js';
 import { IntervalClocks, type IntervalDeltas } from './interval-clocks.js';
-import { I32, I64, SHARED_BYTES, type NoStacksMessage, type WatchdogWorkerData } from './shared-memory.js';
+import {
+  I32,
+  I64,
+  SHARED_BYTES,
+  type NoStacksMessage,
+  type WatchdogWorkerData,
+} from './shared-memory.js';
 import { trackRequests, type RequestContext } from './requests.js';
 import { activeSpan, type SpanInfo } from './trace-context.js';
 
