@@ -18,5 +18,5 @@ export type { Watchdog, WatchdogStats } from './watchdog/watchdog.js';
 export type { LoopTick } from './loop/loop-monitor.js';
 // The stall anatomy's per-heartbeat clock read, exported for its cost benchmark.
 export { IntervalClocks } from './watchdog/interval-clocks.js';
-export type { BlockOptions } from './watchdog/options.js';
+export type { BlockOptions } from './watchdog/block-options.js';
 export * from './names.js';

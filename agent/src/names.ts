@@ -278,6 +278,20 @@ export interface BlockFrame {
 }
 
 /**
+ * A stall's anatomy as a block event carries it (BLOCK_EVENT's cpuMs ...
+ * cause attributes), ms: computed by the agent (watchdog/anatomy.ts), read
+ * and served by the collector.
+ */
+export interface BlockAnatomy {
+  readonly cpuMs: number;
+  readonly gcMs: number;
+  readonly cpuWaitMs: number;
+  readonly throttledMs: number;
+  readonly offCpuMs: number;
+  readonly cause: BlockCause;
+}
+
+/**
  * The OpenTelemetry log record (an event) the blocked-loop watchdog sends for
  * each stall whose stack it captured; the collector reads the same keys.
  */

@@ -25,7 +25,7 @@ import {
   parseRatio,
   parseString,
   parseUrl,
-} from './parse.js';
+} from './setting-parsers.js';
 import { addSecrets } from './redact.js';
 
 export const PROTOCOLS = ['http/protobuf', 'http/json'] as const;

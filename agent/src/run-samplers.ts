@@ -10,7 +10,8 @@
 import { performance } from 'node:perf_hooks';
 import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
 import { logs, type LoggerProvider } from '@opentelemetry/api-logs';
-import { log, describeError } from './log.js';
+import { report, reportFailure } from './errors.js';
+import { describeError } from './log.js';
 import { GcPauses } from './loop/gc-pauses.js';
 import { LoopMonitor } from './loop/loop-monitor.js';
 import type { MetricDef } from './names.js';
@@ -85,11 +86,8 @@ function guard<A extends unknown[]>(sampler: Sampler, what: string, fn: (...args
     try {
       fn(...args);
     } catch (err) {
-      log.once(
-        `${sampler.name}.${what}`,
-        'warn',
-        `sampler ${sampler.name} ${what} failed: ${describeError(err)}`,
-      );
+      const detail = `sampler ${sampler.name} ${what} failed: ${describeError(err)}`;
+      report('LOOPSCOPE_AGENT_SAMPLER_FAILED', detail, `${sampler.name}.${what}`);
     }
   };
 }
@@ -107,7 +105,7 @@ export function registerLoopscopeMetrics(
   try {
     ctx = createSamplerContext(meter, resolveSamplerOptions(options), loggerProvider);
   } catch (err) {
-    log.error(`${describeError(err)}; loopscope metrics are not registered`);
+    reportFailure('LOOPSCOPE_AGENT_METRICS_NOT_REGISTERED', err);
     return NOOP;
   }
   return runSamplers(meter, ctx, SAMPLERS);
@@ -149,7 +147,11 @@ export function runSamplers(
         callbacks.push([callback, instruments]);
       }
     } catch (err) {
-      log.warn(`sampler ${factory.name} could not start: ${describeError(err)}`);
+      reportFailure(
+        'LOOPSCOPE_AGENT_SAMPLER_FAILED',
+        err,
+        `sampler ${factory.name} could not start: `,
+      );
     }
   }
   ticker.start();

@@ -21,7 +21,7 @@
  *   our listener back for the next signal.
  */
 import { constants } from 'node:os';
-import { describeError, log } from './log.js';
+import { reportFailure } from './errors.js';
 import { settleWithin } from './timeout.js';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -61,7 +61,7 @@ export function flushOnSignals(target: SignalFlush): () => void {
     try {
       kill.call(process, pid, signal);
     } catch (err) {
-      log.error(`could not re-raise ${String(signal)}: ${describeError(err)}`);
+      reportFailure('LOOPSCOPE_AGENT_SIGNAL_FAILED', err, `could not re-raise ${String(signal)}: `);
     }
   };
 

@@ -7,7 +7,7 @@
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { AgentComponent } from './component.js';
 import { createMetricExporter } from './export/exporter.js';
-import { describeError, log } from './log.js';
+import { report, reportFailure } from './errors.js';
 import { registerLoopscopeMetrics, type LoopscopeMetrics } from './run-samplers.js';
 import { SCOPE_NAME } from './names.js';
 import {
@@ -44,7 +44,7 @@ function samplers(options: ResolvedOptions): AgentComponent {
 
 function start(code: AgentOptions): AgentHandle {
   const warning = unknownOptions(code, process.env);
-  if (warning) log.warn(warning);
+  if (warning) report('LOOPSCOPE_AGENT_UNKNOWN_SETTING', warning);
   if (isDisabled(code)) return NOOP;
   const options = resolveOptions(code);
 
@@ -74,7 +74,7 @@ function start(code: AgentOptions): AgentHandle {
       try {
         await component.stop();
       } catch (err) {
-        log.warn(`stopping a component failed: ${describeError(err)}`);
+        reportFailure('LOOPSCOPE_AGENT_STOP_FAILED', err, 'stopping a component failed: ');
       }
     }
   };
@@ -93,8 +93,10 @@ function start(code: AgentOptions): AgentHandle {
         uninstallSignals();
         await stopComponents();
         const outcome = await settleWithin(shutdownAll(), options.exportTimeoutMs);
-        if (outcome === 'timeout')
-          log.warn(`last export did not finish within ${options.exportTimeoutMs} ms`);
+        if (outcome === 'timeout') {
+          const detail = `last export did not finish within ${options.exportTimeoutMs} ms`;
+          report('LOOPSCOPE_AGENT_FLUSH_TIMEOUT', detail);
+        }
         if ((globalThis as Global)[RUNNING] === handle) delete (globalThis as Global)[RUNNING];
       })();
       return done;
@@ -107,7 +109,7 @@ export function startAgent(options: AgentOptions = {}): Promise<AgentHandle> {
   const global = globalThis as Global;
   const running = global[RUNNING];
   if (running) {
-    log.warn('the agent is already running in this process; returning the running agent');
+    report('LOOPSCOPE_AGENT_ALREADY_RUNNING', 'the agent is already running in this process');
     return Promise.resolve(running);
   }
   try {
@@ -115,9 +117,7 @@ export function startAgent(options: AgentOptions = {}): Promise<AgentHandle> {
     if (handle !== NOOP) global[RUNNING] = handle;
     return Promise.resolve(handle);
   } catch (err) {
-    log.error(
-      `${describeError(err)}; the agent is not running (the application continues without it)`,
-    );
+    reportFailure('LOOPSCOPE_AGENT_START_FAILED', err);
     return Promise.resolve(NOOP);
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BOOLEAN_WORDS, booleanOf } from '../src/boolean.js';
-import { parseBoolean } from '../src/parse.js';
+import { parseBoolean } from '../src/setting-parsers.js';
 
 test('one set of boolean words, case-insensitive, for the agent and the collector', () => {
   for (const w of BOOLEAN_WORDS.true) assert.equal(booleanOf(` ${w.toUpperCase()} `), true, w);

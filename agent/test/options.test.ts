@@ -7,7 +7,7 @@ import {
   resolveSamplerOptions,
   unknownOptions,
 } from '../src/options.js';
-import { ConfigError } from '../src/parse.js';
+import { ConfigError } from '../src/setting-parsers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { promNameOf } from '@loopscope/collector/prometheus-name';
+import { AGENT_ERRORS } from '../src/errors.js';
 import { METRICS, type MetricDef } from '../src/names.js';
 import { settingsTableRows } from '../src/options.js';
 
@@ -49,4 +50,16 @@ test('the README configuration table is exactly the options table, in order', ()
     expected,
     `expected rows (run prettier after pasting):\n${lines}`,
   );
+});
+
+test('the README messages table lists every code of errors.ts, in order, with its level', () => {
+  const rows = tableRows('errors-table');
+  const entries = Object.entries(AGENT_ERRORS);
+  assert.deepEqual(
+    rows.map(([code, level]) => [code, level]),
+    entries.map(([code, { level }]) => [`\`${code}\``, level]),
+  );
+  for (const [i, [code, { then }]] of entries.entries()) {
+    assert.ok(rows[i]?.[3]?.includes(then), `${code}: "what happens next" says "${then}"`);
+  }
 });

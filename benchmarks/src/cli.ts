@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PACKAGE_DIR } from './children.js';
+import { exitWith, type BenchErrorCode } from './errors.js';
 import { describeMachine, machine } from './machine.js';
 import { progress } from './progress.js';
 import { goalLines, type Report } from './report.js';
@@ -29,9 +30,8 @@ Options:
   --help          print this help and exit
 `;
 
-function fail(message: string): never {
-  process.stderr.write(`loopscope-bench: ${message}\nRun loopscope-bench --help for usage.\n`);
-  process.exit(2);
+function fail(message: string, code: BenchErrorCode = 'LOOPSCOPE_BENCH_USAGE'): never {
+  exitWith(code, message, 'Run loopscope-bench --help for usage.');
 }
 
 let args: ReturnType<typeof parse>;
@@ -69,7 +69,10 @@ if (lines?.some((l) => !/^\d{2}$/.test(l))) {
 const names = args.positionals.length > 0 ? args.positionals : DEFAULT_RUN;
 for (const name of names) {
   if (!(name in BENCHMARKS))
-    fail(`unknown benchmark ${JSON.stringify(name)}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    fail(
+      `unknown benchmark ${JSON.stringify(name)}; known: ${Object.keys(BENCHMARKS).join(', ')}`,
+      'LOOPSCOPE_BENCH_UNKNOWN_BENCHMARK',
+    );
 }
 
 const m = machine();
@@ -87,7 +90,13 @@ let missed = 0;
 for (const name of names as BenchmarkName[]) {
   progress(name, `starting: ${BENCHMARKS[name].about}`);
   const started = Date.now();
-  const reports: Report[] = await BENCHMARKS[name].run(settings);
+  let reports: Report[];
+  try {
+    reports = await BENCHMARKS[name].run(settings);
+  } catch (err) {
+    const why = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    exitWith('LOOPSCOPE_BENCH_FAILED', `${name}: ${why}`);
+  }
   for (const report of reports) {
     const text = `\n## ${report.name}\n\n${report.markdown}\n\n${goalLines(report.goals)}\n`;
     process.stdout.write(text);

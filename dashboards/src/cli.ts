@@ -6,7 +6,8 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generate, staleFiles, writeFiles } from './generate.js';
-import { OPTIONS, OptionError, keyOfFlag, normalizeOptions, removedHint } from './options.js';
+import { DashboardsError, errorLine } from './errors.js';
+import { OPTIONS, keyOfFlag, normalizeOptions, removedHint } from './options.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -37,10 +38,7 @@ async function main(argv: string[]): Promise<number> {
   );
   for (const arg of argv) {
     const hint = arg.startsWith('--') ? removedHint(arg.slice(2).split('=')[0] ?? '') : undefined;
-    if (hint !== undefined) {
-      process.stderr.write(`loopscope-dashboards: ${hint}\n`);
-      return 2;
-    }
+    if (hint !== undefined) throw new DashboardsError('LOOPSCOPE_DASHBOARDS_USAGE', hint);
   }
   let parsed;
   try {
@@ -56,10 +54,8 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: false,
     });
   } catch (err) {
-    process.stderr.write(
-      `loopscope-dashboards: ${(err as Error).message}\nRun with --help for the options.\n`,
-    );
-    return 2;
+    const message = `${(err as Error).message}\nRun with --help for the options.`;
+    throw new DashboardsError('LOOPSCOPE_DASHBOARDS_USAGE', message);
   }
   const { values } = parsed;
   if (values.help) {
@@ -71,23 +67,16 @@ async function main(argv: string[]): Promise<number> {
     const key = keyOfFlag(flag);
     if (key) overrides[key] = value;
   }
-  let options;
-  try {
-    options = normalizeOptions(overrides);
-  } catch (err) {
-    if (!(err instanceof OptionError)) throw err;
-    process.stderr.write(`loopscope-dashboards: ${err.message}\n`);
-    return 2;
-  }
+  const options = normalizeOptions(overrides);
   const root = typeof values.out === 'string' ? values.out : REPO_ROOT;
   const files = generate(options);
   if (values.check) {
     const stale = await staleFiles(root, files);
     if (stale.length) {
-      process.stderr.write(
-        `Out of date (run npm run dashboards and commit the result):\n${stale.map((p) => `  ${p}`).join('\n')}\n`,
+      throw new DashboardsError(
+        'LOOPSCOPE_DASHBOARDS_STALE',
+        `out of date (run npm run dashboards and commit the result):\n${stale.map((p) => `  ${p}`).join('\n')}`,
       );
-      return 1;
     }
     process.stdout.write(`${files.length} generated files are up to date.\n`);
     return 0;
@@ -102,9 +91,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(
-      `loopscope-dashboards: ${err instanceof Error ? err.message : String(err)}\n`,
-    );
-    process.exitCode = 1;
+    const { line, exitCode } = errorLine(err);
+    process.stderr.write(line);
+    process.exitCode = exitCode;
   },
 );

@@ -4,6 +4,7 @@
  * README (a test checks the README lists every flag with its default).
  */
 import { durationMs } from '@loopscope/collector/prometheus-duration';
+import { OptionError } from './errors.js';
 import { PROM } from './metrics.js';
 
 type Kind = 'seconds' | 'ratio' | 'number' | 'duration' | 'string';
@@ -158,6 +159,8 @@ export type GenerateOptions = {
   readonly [K in OptionKey]: (typeof OPTIONS)[K]['default'] extends number ? number : string;
 };
 
+export { OptionError };
+
 export const DEFAULT_OPTIONS: GenerateOptions = Object.freeze(
   Object.fromEntries(Object.entries(OPTIONS).map(([k, s]) => [k, s.default])) as GenerateOptions,
 );
@@ -182,11 +185,6 @@ export function removedHint(name: string): string | undefined {
   if (key === undefined) return undefined;
   const shown = REMOVED_FLAGS.has(name) ? `--${name}` : `"${name}"`;
   return `${shown} was removed: use --${OPTIONS[key].flag} (the thread-pool alert now reads the pool wait without the loop's own delay, ${PROM.threadpoolWait}, not the round trip)`;
-}
-
-/** A bad option value or an unknown option; the message names the flag. */
-export class OptionError extends Error {
-  override readonly name = 'OptionError';
 }
 
 /** Seconds in a Prometheus duration (`1h30m`, `90s`). */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { ALERT_NAMES, alertingRules, runbookAnchor } from '../src/rules/alerts.js';
+import { DASHBOARDS_ERRORS } from '../src/errors.js';
 import { DEFAULT_OPTIONS, OPTIONS } from '../src/options.js';
 import { repoPath } from './helpers/repo.js';
 
@@ -41,4 +42,11 @@ test('dashboards/README.md lists every option with its default and every alert',
     assert.match(readme, row, `--${spec.flag} with default ${spec.default}`);
   }
   for (const alert of ALERT_NAMES) assert.ok(readme.includes(`| \`${alert}\``), alert);
+});
+
+test('every error code is in the README with its exit status', async () => {
+  const readme = await readFile(repoPath('dashboards/README.md'), 'utf8');
+  for (const [code, { exit }] of Object.entries(DASHBOARDS_ERRORS)) {
+    assert.match(readme, new RegExp(`\\| \`${code}\`\\s*\\| ${exit} `), code);
+  }
 });

@@ -16,19 +16,24 @@ import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import {
   freePort,
-  startNode,
   startVictoriaMetrics,
   waitFor,
   type Child,
   type VictoriaMetrics,
 } from '@loopscope/testkit';
-import { K6, K6_NAME_LABEL, K6_TESTID_LABEL } from '../src/k6-metrics.js';
+import { K6_TESTID_LABEL } from '../src/k6-metrics.js';
 import { PROM, bucket } from '../src/metrics.js';
 import { checkDashboardQueries, exportedFamilies } from './helpers/dashboard-check.js';
-import { remoteWrite } from './helpers/remote-write.js';
-import { REPO_ROOT, repoPath } from './helpers/repo.js';
+import {
+  JOB,
+  pushK6Series,
+  startAgentApp,
+  startCollector,
+  waitForK6Series,
+  waitForLoopDelayRates,
+} from './helpers/e2e-setup.js';
+import { repoPath } from './helpers/repo.js';
 
-const JOB = 'shop/checkout';
 const INSTANCES = ['calm-1', 'stall-1'];
 const TESTID = 'vm-run';
 const PICK: Record<string, string> = { job: JOB, instance: 'stall-1', [K6_TESTID_LABEL]: TESTID };
@@ -41,68 +46,16 @@ before(async () => {
   const collectorPort = await freePort();
   // Scrapes only the collector's own metrics (ingest rate, series, drops): --no-scrape-endpoint.
   vm = await startVictoriaMetrics({ targets: [`127.0.0.1:${collectorPort}`] });
-  children.push(
-    startNode(
-      [
-        repoPath('collector/dist/src/cli.js'),
-        '--port',
-        String(collectorPort),
-        '--log-level',
-        'warn',
-        '--remote-write-url',
-        vm.writeUrl,
-        '--no-scrape-endpoint',
-      ],
-      { cwd: REPO_ROOT },
-    ),
-  );
-  collectorUrl = `http://127.0.0.1:${collectorPort}`;
-  await waitFor(async () => (await fetch(`${collectorUrl}/readyz`)).ok, {
-    what: 'the collector to be ready',
-    timeoutMs: 30_000,
-  });
-  for (const instance of INSTANCES) {
-    const app = startNode(
-      ['--import', '@loopscope/agent/register', repoPath('dashboards/test/fixtures/app.mjs')],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          OTEL_SERVICE_NAME: 'checkout',
-          OTEL_RESOURCE_ATTRIBUTES: `service.namespace=shop,service.instance.id=${instance},service.version=1.2.3`,
-          OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
-          OTEL_METRIC_EXPORT_INTERVAL: '1000',
-        },
-      },
-    );
-    children.push(app);
-    await app.waitForOutput(/listening on (\d+)/);
-  }
-  await vm.waitForTargetsUp();
-  const now = Date.now();
-  const times = Array.from({ length: 21 }, (_, i) => now - (20 - i) * 1000);
-  const run = { [K6_TESTID_LABEL]: TESTID };
-  const req = { ...run, [K6_NAME_LABEL]: 'GET /ok', method: 'GET', status: '200', scenario: 'ok' };
-  await remoteWrite(vm.url, [
-    { name: K6.httpReqDurationP99, labels: req, samples: times.map((t) => [t, 0.012]) },
-    { name: K6.httpReqDurationP95, labels: req, samples: times.map((t) => [t, 0.008]) },
-    { name: K6.httpReqs, labels: req, samples: times.map((t, i) => [t, 50 * i]) },
-    { name: K6.httpReqFailed, labels: req, samples: times.map((t) => [t, 0]) },
-    { name: K6.vus, labels: run, samples: times.map((t) => [t, 10]) },
-    { name: K6.vusMax, labels: run, samples: times.map((t) => [t, 20]) },
-    {
-      name: K6.droppedIterations,
-      labels: { ...run, scenario: 'ok' },
-      samples: times.map((t, i) => [t, i]),
-    },
+  collectorUrl = await startCollector(children, collectorPort, [
+    '--remote-write-url',
+    vm.writeUrl,
+    '--no-scrape-endpoint',
   ]);
-  // Rates need a few exports of both apps.
+  for (const instance of INSTANCES) await startAgentApp(children, instance, collectorUrl);
+  await vm.waitForTargetsUp();
+  await pushK6Series(vm.url, TESTID);
   const db = vm;
-  await waitFor(
-    async () =>
-      (await db.query(`sum by (instance) (rate(${bucket(PROM.eventloopDelay)}{job="${JOB}"}[1m]))`))
-        .length === 2,
-    { what: 'loop-delay rates of both apps in VictoriaMetrics', timeoutMs: 30_000 },
-  );
+  await waitForLoopDelayRates(db, INSTANCES.length, 'VictoriaMetrics');
   // The thread-pool probe's histogram comes with later exports than the loop's.
   await waitFor(
     async () =>
@@ -120,10 +73,7 @@ after(async () => {
 test('every dashboard query returns data from VictoriaMetrics', { timeout: 60_000 }, async (t) => {
   const db = vm;
   assert.ok(db);
-  await waitFor(
-    async () => (await db.query(`${K6.vus}{${K6_TESTID_LABEL}="${TESTID}"}`)).length > 0,
-    { what: 'the remote-written k6 series' },
-  );
+  await waitForK6Series(db, TESTID);
   const { checked, empty, waiting } = await checkDashboardQueries(db, PICK, await exported(db));
   assert.ok(checked > 70, `only ${checked} queries`);
   assert.deepEqual(empty, [], 'queries without data');

@@ -14,20 +14,25 @@ import { after, before, test } from 'node:test';
 import {
   freePort,
   runNode,
-  startNode,
   startPrometheus,
   waitFor,
   type Child,
   type Prometheus,
 } from '@loopscope/testkit';
 import { RULES_DIR } from '../src/generate.js';
-import { K6, K6_NAME_LABEL, K6_TESTID_LABEL } from '../src/k6-metrics.js';
+import { K6_TESTID_LABEL } from '../src/k6-metrics.js';
 import { PROM, bucket } from '../src/metrics.js';
-import { CLI, REPO_ROOT, repoPath } from './helpers/repo.js';
+import { CLI } from './helpers/repo.js';
 import { checkDashboardQueries, exportedFamilies } from './helpers/dashboard-check.js';
-import { remoteWrite } from './helpers/remote-write.js';
+import {
+  JOB,
+  pushK6Series,
+  startAgentApp,
+  startCollector,
+  waitForK6Series,
+  waitForLoopDelayRates,
+} from './helpers/e2e-setup.js';
 
-const JOB = 'shop/checkout';
 const CALM = 'calm-1';
 const STALLED = 'stall-1';
 const TESTID = 'e2e-run';
@@ -41,44 +46,6 @@ let dir: string;
 let prometheus: Prometheus | undefined;
 let ports: Record<string, number> = {};
 let collectorUrl = '';
-
-async function startApp(instance: string, collectorPort: number): Promise<number> {
-  const app = startNode(
-    ['--import', '@loopscope/agent/register', repoPath('dashboards/test/fixtures/app.mjs')],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        OTEL_SERVICE_NAME: 'checkout',
-        OTEL_RESOURCE_ATTRIBUTES: `service.namespace=shop,service.instance.id=${instance},service.version=1.2.3`,
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}`,
-        OTEL_METRIC_EXPORT_INTERVAL: '1000',
-      },
-    },
-  );
-  children.push(app);
-  return Number((await app.waitForOutput(/listening on (\d+)/))[1]);
-}
-
-/** k6's remote-write series for the last 20 seconds, one sample a second. */
-async function pushK6Series(url: string): Promise<void> {
-  const now = Date.now();
-  const times = Array.from({ length: 21 }, (_, i) => now - (20 - i) * 1000);
-  const run = { [K6_TESTID_LABEL]: TESTID };
-  const req = { ...run, [K6_NAME_LABEL]: 'GET /ok', method: 'GET', status: '200', scenario: 'ok' };
-  await remoteWrite(url, [
-    { name: K6.httpReqDurationP99, labels: req, samples: times.map((t) => [t, 0.012]) },
-    { name: K6.httpReqDurationP95, labels: req, samples: times.map((t) => [t, 0.008]) },
-    { name: K6.httpReqs, labels: req, samples: times.map((t, i) => [t, 50 * i]) },
-    { name: K6.httpReqFailed, labels: req, samples: times.map((t) => [t, 0]) },
-    { name: K6.vus, labels: run, samples: times.map((t) => [t, 10]) },
-    { name: K6.vusMax, labels: run, samples: times.map((t) => [t, 20]) },
-    {
-      name: K6.droppedIterations,
-      labels: { ...run, scenario: 'ok' },
-      samples: times.map((t, i) => [t, i]),
-    },
-  ]);
-}
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'loopscope-e2e-'));
@@ -98,19 +65,10 @@ before(async () => {
   assert.equal(generated.code, 0, generated.stderr);
 
   const collectorPort = await freePort();
-  const collector = startNode(
-    [repoPath('collector/dist/src/cli.js'), '--port', String(collectorPort), '--log-level', 'warn'],
-    { cwd: REPO_ROOT },
-  );
-  children.push(collector);
-  collectorUrl = `http://127.0.0.1:${collectorPort}`;
-  await waitFor(async () => (await fetch(`${collectorUrl}/readyz`)).ok, {
-    what: 'the collector to be ready',
-    timeoutMs: 30_000,
-  });
+  collectorUrl = await startCollector(children, collectorPort);
   ports = {
-    [CALM]: await startApp(CALM, collectorPort),
-    [STALLED]: await startApp(STALLED, collectorPort),
+    [CALM]: await startAgentApp(children, CALM, collectorUrl),
+    [STALLED]: await startAgentApp(children, STALLED, collectorUrl),
   };
   prometheus = await startPrometheus({
     targets: [`127.0.0.1:${collectorPort}`],
@@ -120,7 +78,7 @@ before(async () => {
     flags: ['--web.enable-remote-write-receiver'],
   });
   await prometheus.waitForTargetsUp();
-  await pushK6Series(prometheus.url);
+  await pushK6Series(prometheus.url, TESTID);
 });
 
 after(async () => {
@@ -136,15 +94,7 @@ test(
     const p = prometheus;
     assert.ok(p);
     // Rates need a few scrapes of both apps before the stall.
-    await waitFor(
-      async () =>
-        (
-          await p.query(
-            `sum by (instance) (rate(${bucket(PROM.eventloopDelay)}{job="${JOB}"}[1m]))`,
-          )
-        ).length === 2,
-      { what: 'loop-delay rates of both apps', timeoutMs: 30_000 },
-    );
+    await waitForLoopDelayRates(p, 2, 'Prometheus');
     const res = await fetch(`http://127.0.0.1:${ports[STALLED]}/stall?ms=400&times=50`);
     assert.equal(res.status, 200);
 
@@ -186,12 +136,7 @@ test(
   async (t) => {
     const p = prometheus;
     assert.ok(p);
-    await waitFor(
-      async () => (await p.query(`${K6.vus}{${K6_TESTID_LABEL}="${TESTID}"}`)).length > 0,
-      {
-        what: 'the remote-written k6 series',
-      },
-    );
+    await waitForK6Series(p, TESTID);
     const { checked, empty, waiting } = await checkDashboardQueries(
       p,
       PICK,

@@ -54,6 +54,7 @@ test('the CLI --check passes on the committed files and fails, naming the file, 
     assert.equal(written.code, 1);
     assert.match(written.stderr, /deploy\/prometheus\/rules\/loopscope-alerts\.yml/);
     assert.match(written.stderr, /deploy\/grafana\/dashboards\/loopscope-fleet\.json/);
+    assert.match(written.stderr, /^loopscope-dashboards: LOOPSCOPE_DASHBOARDS_STALE: out of date/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -112,5 +113,6 @@ test('the CLI rejects bad input with a message and exit code 2, without a stack 
     assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
     assert.match(res.stderr, message);
     assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
+    assert.match(res.stderr, /^loopscope-dashboards: LOOPSCOPE_DASHBOARDS_(USAGE|BAD_OPTION): /);
   }
 });

@@ -1,6 +1,7 @@
 export * from './ports.js';
 export * from './wait.js';
 export * from './child.js';
+export * from './prom-api.js';
 export * from './prometheus.js';
 export * from './chromium.js';
 export * from './victoria-metrics.js';

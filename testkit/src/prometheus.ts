@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'node:querystring';
 import { startProcess, type Child } from './child.js';
 import { freePort } from './ports.js';
+import { promApi, type PromApi } from './prom-api.js';
 import { waitFor } from './wait.js';
 
 export interface PrometheusOptions {
@@ -24,27 +24,9 @@ export interface PrometheusOptions {
   port?: number;
 }
 
-export interface PromSample {
-  metric: Record<string, string>;
-  value?: [number, string];
-  values?: [number, string][];
-}
-
-export interface Prometheus {
+export interface Prometheus extends PromApi {
   readonly url: string;
   readonly child: Child;
-  /** Instant query; throws with Prometheus' own error message on a bad query. */
-  query(expr: string): Promise<PromSample[]>;
-  queryRange(
-    expr: string,
-    startSec: number,
-    endSec: number,
-    stepSec: number,
-  ): Promise<PromSample[]>;
-  /** GET an API path (e.g. '/api/v1/alerts') and return its `data`. */
-  api<T = unknown>(path: string): Promise<T>;
-  /** Waits until every target has been scraped successfully at least once. */
-  waitForTargetsUp(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -82,14 +64,6 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
   ]);
   const url = `http://127.0.0.1:${port}`;
 
-  async function api<T>(path: string): Promise<T> {
-    const res = await fetch(url + path);
-    const body = (await res.json()) as { status: string; data: T; error?: string };
-    if (body.status !== 'success')
-      throw new Error(`Prometheus ${path}: ${body.error ?? res.status}`);
-    return body.data;
-  }
-
   await waitFor(
     async () => {
       if (child.process.exitCode !== null) throw new Error(`prometheus exited:\n${child.stderr()}`);
@@ -101,26 +75,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
   return {
     url,
     child,
-    api,
-    query: async (expr) =>
-      (await api<{ result: PromSample[] }>(`/api/v1/query?${stringify({ query: expr })}`)).result,
-    queryRange: async (expr, start, end, step) =>
-      (
-        await api<{ result: PromSample[] }>(
-          `/api/v1/query_range?${stringify({ query: expr, start, end, step })}`,
-        )
-      ).result,
-    async waitForTargetsUp(timeoutMs = 30_000) {
-      await waitFor(
-        async () => {
-          const data = await api<{ activeTargets: { health: string }[] }>('/api/v1/targets');
-          return (
-            data.activeTargets.length > 0 && data.activeTargets.every((t) => t.health === 'up')
-          );
-        },
-        { what: 'all scrape targets up', timeoutMs },
-      );
-    },
+    ...promApi(url, 'Prometheus'),
     async stop() {
       await child.stop('SIGTERM', 5_000);
       await rm(dir, { recursive: true, force: true });

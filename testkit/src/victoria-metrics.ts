@@ -9,10 +9,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'node:querystring';
 import { startProcess, type Child } from './child.js';
 import { freePort } from './ports.js';
-import type { PromSample } from './prometheus.js';
+import { promApi, type PromApi } from './prom-api.js';
 import { waitFor } from './wait.js';
 
 export interface VictoriaMetricsOptions {
@@ -28,22 +27,12 @@ export interface VictoriaMetricsOptions {
   flags?: readonly string[];
 }
 
-export interface VictoriaMetrics {
+/** `api` adds nocache=1 to every path. */
+export interface VictoriaMetrics extends PromApi {
   readonly url: string;
   /** Where remote write goes. */
   readonly writeUrl: string;
   readonly child: Child;
-  query(expr: string): Promise<PromSample[]>;
-  queryRange(
-    expr: string,
-    startSec: number,
-    endSec: number,
-    stepSec: number,
-  ): Promise<PromSample[]>;
-  /** GET an API path (nocache=1 added) and return its `data`. */
-  api<T = unknown>(path: string): Promise<T>;
-  /** Waits until every scrape target has been scraped successfully at least once. */
-  waitForTargetsUp(timeoutMs?: number): Promise<void>;
   /** One sample value of the server's own /metrics (summed over label sets matching `name{...}` prefix). */
   selfMetric(name: string): Promise<number>;
   stop(): Promise<void>;
@@ -93,40 +82,11 @@ export async function startVictoriaMetrics(
     { what: 'VictoriaMetrics to be ready', timeoutMs: 30_000 },
   );
 
-  async function api<T>(path: string): Promise<T> {
-    const sep = path.includes('?') ? '&' : '?';
-    const res = await fetch(`${url}${path}${sep}nocache=1`);
-    const body = (await res.json()) as { status: string; data: T; error?: string };
-    if (body.status !== 'success') {
-      throw new Error(`VictoriaMetrics ${path}: ${body.error ?? res.status}`);
-    }
-    return body.data;
-  }
-
   return {
     url,
     writeUrl: `${url}/api/v1/write`,
     child,
-    api,
-    query: async (expr) =>
-      (await api<{ result: PromSample[] }>(`/api/v1/query?${stringify({ query: expr })}`)).result,
-    queryRange: async (expr, start, end, step) =>
-      (
-        await api<{ result: PromSample[] }>(
-          `/api/v1/query_range?${stringify({ query: expr, start, end, step })}`,
-        )
-      ).result,
-    async waitForTargetsUp(timeoutMs = 30_000) {
-      await waitFor(
-        async () => {
-          const data = await api<{ activeTargets: { health: string }[] }>('/api/v1/targets');
-          return (
-            data.activeTargets.length > 0 && data.activeTargets.every((t) => t.health === 'up')
-          );
-        },
-        { what: 'all VictoriaMetrics scrape targets up', timeoutMs },
-      );
-    },
+    ...promApi(url, 'VictoriaMetrics', 'nocache=1'),
     async selfMetric(name) {
       const text = await (await fetch(`${url}/metrics`)).text();
       let sum = 0;

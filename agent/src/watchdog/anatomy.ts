@@ -13,7 +13,7 @@
  * the wait is capped to what the CPU time leaves of the stall. off_cpu is
  * the rest; gc is part of cpu; throttled is part of cpu_wait.
  */
-import type { BlockCause } from '../names.js';
+import type { BlockAnatomy, BlockCause } from '../names.js';
 
 export interface AnatomyInput {
   /** The stall, ms. */
@@ -30,13 +30,8 @@ export interface AnatomyInput {
   readonly gcMs: number;
 }
 
-export interface Anatomy {
-  readonly cpuMs: number;
-  readonly gcMs: number;
-  readonly cpuWaitMs: number;
-  readonly throttledMs: number;
-  readonly offCpuMs: number;
-  readonly cause: BlockCause;
+/** What the event carries (BlockAnatomy), and the time per cause the watchdog also counts. */
+export interface Anatomy extends BlockAnatomy {
   /** The stall's time per cause, ms: sums to the wall time. */
   readonly byCause: Readonly<Record<BlockCause, number>>;
 }

@@ -6,10 +6,10 @@
  */
 import type { Meter } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
-import { describeError, log } from '../log.js';
+import { reportFailure } from '../errors.js';
 import { resolveSamplerOptions } from '../options.js';
 import { createSamplerContext, runSamplers } from '../run-samplers.js';
-import { resolveBlockOptions, type BlockOptions } from './options.js';
+import { resolveBlockOptions, type BlockOptions } from './block-options.js';
 import { NOOP_WATCHDOG, watchdog, type Watchdog, type WatchdogSampler } from './watchdog.js';
 
 /**
@@ -34,7 +34,7 @@ export function startWatchdog(
     const dog = created;
     return { stop: () => run.stop(), stats: () => dog.stats() };
   } catch (err) {
-    log.error(`${describeError(err)}; the blocked-loop watchdog is off`);
+    reportFailure('LOOPSCOPE_AGENT_WATCHDOG_OFF', err);
     return NOOP_WATCHDOG;
   }
 }

@@ -16,7 +16,8 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread } from 'node:worker_threads';
 import { HEARTBEAT, type LoopTick } from '../loop/loop-monitor.js';
-import { describeError, log } from '../log.js';
+import { report } from '../errors.js';
+import { describeError } from '../log.js';
 import {
   ATTR,
   BLOCK_CAUSES,
@@ -30,11 +31,17 @@ import { VERSION } from '../version.js';
 import { anatomyOf, type Anatomy } from './anatomy.js';
 import { installCaptureFunction, stackBelow, type Frame } from './capture.js';
 import { busyRecord } from './busy-event.js';
-import { blockRecord } from './event.js';
+import { blockRecord } from './block-event.js';
 import { sourceMapped } from './frames.js';
 import { HotLoopDetector, MAX_SAMPLES, SAMPLE_INTERVAL_MS } from './hot-loop.js';
 import { IntervalClocks, type IntervalDeltas } from './interval-clocks.js';
-import { I32, I64, SHARED_BYTES, type NoStacksMessage, type WatchdogWorkerData } from './layout.js';
+import {
+  I32,
+  I64,
+  SHARED_BYTES,
+  type NoStacksMessage,
+  type WatchdogWorkerData,
+} from './shared-memory.js';
 import { trackRequests, type RequestContext } from './requests.js';
 import { activeSpan, type SpanInfo } from './trace-context.js';
 
@@ -340,10 +347,10 @@ function start(ctx: SamplerContext): WatchdogSampler {
   }
 
   const noStacks = (reason: string): void =>
-    log.once(
+    report(
+      'LOOPSCOPE_AGENT_NO_STACKS',
+      `blocked-loop stacks are not taken: ${reason}`,
       'watchdog.no-stacks',
-      'warn',
-      `blocked-loop stacks are not taken: ${reason}; stalls are still measured`,
     );
   let worker: Worker | undefined;
   let uninstall = (): void => {};
@@ -431,7 +438,10 @@ export const watchdog: SamplerFactory = (ctx) => {
   if (ctx.options.blockThresholdMs === 0) return undefined;
   const global = globalThis as { [RUNNING]?: true };
   if (global[RUNNING]) {
-    log.warn('the blocked-loop watchdog is already running in this process');
+    report(
+      'LOOPSCOPE_AGENT_WATCHDOG_ALREADY_RUNNING',
+      'the blocked-loop watchdog is already running in this process',
+    );
     return undefined;
   }
   const sampler = start(ctx);

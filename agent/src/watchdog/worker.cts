@@ -16,7 +16,7 @@
 import inspector = require('node:inspector');
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS file, see above
 import threads = require('node:worker_threads');
-import type { NoStacksMessage, WatchdogWorkerData } from './layout.js';
+import type { NoStacksMessage, WatchdogWorkerData } from './shared-memory.js';
 
 const data = threads.workerData as WatchdogWorkerData;
 const port = threads.parentPort;

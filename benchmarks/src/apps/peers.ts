@@ -21,19 +21,16 @@ export async function startPromClient(): Promise<MetricsHandler> {
   };
 }
 
-/** @opentelemetry/instrumentation-runtime-node on an SDK MeterProvider exporting every `intervalMs`. */
-export async function startOtelRuntime(
-  url: string,
-  intervalMs: number,
-  serviceName: string,
-): Promise<void> {
+/**
+ * An SDK MeterProvider exporting OTLP/protobuf with the SDK's own exporter
+ * every `intervalMs` (cumulative: the exporter's default, as the agent's).
+ */
+async function protoMeterProvider(url: string, intervalMs: number, serviceName: string) {
   const { MeterProvider, PeriodicExportingMetricReader } =
     await import('@opentelemetry/sdk-metrics');
   const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-proto');
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
-  const { RuntimeNodeInstrumentation } =
-    await import('@opentelemetry/instrumentation-runtime-node');
-  const provider = new MeterProvider({
+  return new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     readers: [
       new PeriodicExportingMetricReader({
@@ -43,7 +40,19 @@ export async function startOtelRuntime(
       }),
     ],
   });
-  new RuntimeNodeInstrumentation().setMeterProvider(provider);
+}
+
+/** @opentelemetry/instrumentation-runtime-node on an SDK MeterProvider exporting every `intervalMs`. */
+export async function startOtelRuntime(
+  url: string,
+  intervalMs: number,
+  serviceName: string,
+): Promise<void> {
+  const { RuntimeNodeInstrumentation } =
+    await import('@opentelemetry/instrumentation-runtime-node');
+  new RuntimeNodeInstrumentation().setMeterProvider(
+    await protoMeterProvider(url, intervalMs, serviceName),
+  );
 }
 
 /**
@@ -56,21 +65,7 @@ export async function startLoopscopeSdkProto(
   intervalMs: number,
   serviceName: string,
 ): Promise<void> {
-  const { MeterProvider, PeriodicExportingMetricReader } =
-    await import('@opentelemetry/sdk-metrics');
-  const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-proto');
-  const { resourceFromAttributes } = await import('@opentelemetry/resources');
   const { registerLoopscopeMetrics, SCOPE_NAME } = await import('@loopscope/agent');
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
-    readers: [
-      new PeriodicExportingMetricReader({
-        // Cumulative: the exporter's default, as the agent's.
-        exporter: new OTLPMetricExporter({ url }),
-        exportIntervalMillis: intervalMs,
-        exportTimeoutMillis: Math.min(intervalMs, 30_000),
-      }),
-    ],
-  });
+  const provider = await protoMeterProvider(url, intervalMs, serviceName);
   registerLoopscopeMetrics(provider.getMeter(SCOPE_NAME));
 }

@@ -21,9 +21,10 @@ import { progress } from '../progress.js';
 import type { Goal, Report } from '../report.js';
 import { cpuTimeNs } from '../cpu/schedstat.js';
 import type { IngestResult, LoadSpec } from './ingest-load.js';
-import { rssOf, startTarget, TARGETS, type Running } from './targets.js';
-import { buildTemplate, toJson } from './template.js';
-import { pushText } from './text.js';
+import { rssOf, startTarget, TARGETS, type Running } from './ingest-servers.js';
+import { buildTemplate, toJson } from './export-template.js';
+import { pushText } from './pushgateway-text.js';
+import type { Sizes as CollectorSizes } from './index.js';
 
 interface Arm {
   readonly label: string;
@@ -39,13 +40,7 @@ const ARMS: readonly Arm[] = [
   { label: 'scrape mode only (no remote write)', args: () => [] },
 ];
 
-interface Sizes {
-  readonly small: number;
-  readonly large: number;
-  readonly durationS: number;
-  readonly connections: number;
-  readonly rate: number;
-}
+type Sizes = Omit<CollectorSizes, 'renders'>;
 
 interface LoadRun extends IngestResult {
   readonly serverCpuUsPerExport: number;

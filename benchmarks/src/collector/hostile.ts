@@ -3,7 +3,7 @@
  * inputs of issue 15 items 1-4 at once, and the event-loop stall one large
  * request causes (item 3).
  *
- * Stall: a light sender (its own process, probe.ts) exports every 50 ms and
+ * Stall: a light sender (its own process, hostile-probe.ts) exports every 50 ms and
  * polls /healthz while this process sends, in turn, nothing, three 12.4 MiB
  * protobuf exports of 650,000 points (refused by --max-points-per-request),
  * one export of 10,000 points (the most accepted) and one of 2,000 new series.
@@ -34,9 +34,9 @@ import { mib, num, table } from '../format.js';
 import { progress } from '../progress.js';
 import type { Goal, Report } from '../report.js';
 import type { Settings } from '../registry.js';
-import { collectorCli, rssOf } from './targets.js';
+import { collectorCli, rssOf } from './ingest-servers.js';
 
-const PROBE = fileURLToPath(new URL('./probe.js', import.meta.url));
+const PROBE = fileURLToPath(new URL('./hostile-probe.js', import.meta.url));
 const JSON_CT = { 'content-type': 'application/json' };
 const PB_CT = { 'content-type': 'application/x-protobuf' };
 

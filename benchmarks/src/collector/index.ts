@@ -16,12 +16,13 @@ import type { Goal, Report } from '../report.js';
 import { median } from '../stats.js';
 import type { IngestResult, LoadSpec } from './ingest-load.js';
 import { cpuTimeNs } from '../cpu/schedstat.js';
-import { renderOnce, type Render } from './render.js';
-import { rssOf, startTarget, TARGETS, type Target } from './targets.js';
-import { buildTemplate, toJson } from './template.js';
-import { pushText } from './text.js';
+import { renderOnce, type Render } from './scrape-timer.js';
+import { rssOf, startTarget, TARGETS, type Target } from './ingest-servers.js';
+import { buildTemplate, toJson } from './export-template.js';
+import { pushText } from './pushgateway-text.js';
 
-interface Sizes {
+/** How large the collector benchmark runs (the gateway benchmark takes the same, less renders). */
+export interface Sizes {
   readonly small: number;
   readonly large: number;
   readonly durationS: number;

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { RESULT, send } from '../apps/message.js';
 import { fire, type CannonResult } from '../load/cannon.js';
 import { paced, type PacedRequest } from './paced.js';
-import { exportOf, fromJson, instanceId, JOB } from './template.js';
+import { exportOf, fromJson, instanceId, JOB } from './export-template.js';
 
 export interface LoadSpec {
   readonly target: 'collector' | 'pushgateway';

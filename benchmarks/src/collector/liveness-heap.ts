@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Converter, decodeMetricsExport, MetricStore, DEFAULT_CONFIG } from '@loopscope/collector';
 import { RESULT, send } from '../apps/message.js';
-import { exportOf, fromJson } from './template.js';
+import { exportOf, fromJson } from './export-template.js';
 
 const [templateFile, mode, small, large] = process.argv.slice(2) as [
   string,

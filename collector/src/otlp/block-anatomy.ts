@@ -5,7 +5,12 @@
  * agents send none. A present but malformed value rejects the record, as the
  * other block attributes do.
  */
-import { BLOCK_CAUSES, BLOCK_EVENT, type BlockCause } from '@loopscope/agent/names';
+import {
+  BLOCK_CAUSES,
+  BLOCK_EVENT,
+  type BlockAnatomy,
+  type BlockCause,
+} from '@loopscope/agent/names';
 import { PointRejected } from './errors.js';
 import type { AttrValue } from './model.js';
 
@@ -13,14 +18,8 @@ const A = BLOCK_EVENT.attributes;
 /** Longest route, path, method or span name kept, characters. */
 export const MAX_REQUEST_TEXT = 512;
 
-export interface BlockAnatomy {
-  readonly cpuMs: number;
-  readonly gcMs: number;
-  readonly cpuWaitMs: number;
-  readonly throttledMs: number;
-  readonly offCpuMs: number;
-  readonly cause: BlockCause;
-}
+/** Declared once with the event's keys in the agent's names.ts. */
+export type { BlockAnatomy };
 
 export interface BlockRequest {
   readonly inFlight?: number;

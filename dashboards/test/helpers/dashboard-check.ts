@@ -7,16 +7,13 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'node:querystring';
-import type { PromSample } from '@loopscope/testkit';
+import type { PromApi } from '@loopscope/testkit';
 import { DASHBOARDS_DIR } from '../../src/generate.js';
 import { PROM } from '../../src/metrics.js';
 import { namesIn, panelExprs, substitute, variableQueries, type DashboardJson } from './queries.js';
 import { repoPath } from './repo.js';
 
-export interface QueryApi {
-  query(expr: string): Promise<PromSample[]>;
-  api<T = unknown>(path: string): Promise<T>;
-}
+export type QueryApi = Pick<PromApi, 'query' | 'api'>;
 
 export const DASHBOARD_FILES = [
   'loopscope-fleet.json',

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { analyze } from '../analysis/analyze.js';
 import { compareRuns } from '../analysis/baseline.js';
 import { isReport, type Report } from '../analysis/report.js';
-import { InputError } from '../errors.js';
+import { InputError, LOADTESTS_ERRORS, printError } from '../errors.js';
 import { parseJsonDocument } from '../k6/json-text.js';
 import { readAllText } from '../k6/open.js';
 import { detectFormat } from '../k6/read.js';
@@ -14,7 +14,12 @@ import type { ServerSource } from '../server/source.js';
 import { HELP, parseCli, type CliOptions } from './args.js';
 import { progressBar } from './progress.js';
 
-export const EXIT = { ok: 0, regression: 1, usage: 2, thresholds: 3 } as const;
+export const EXIT = {
+  ok: 0,
+  regression: LOADTESTS_ERRORS.LOOPSCOPE_ANALYZE_REGRESSION.exit,
+  usage: LOADTESTS_ERRORS.LOOPSCOPE_ANALYZE_USAGE.exit,
+  thresholds: LOADTESTS_ERRORS.LOOPSCOPE_ANALYZE_THRESHOLDS.exit,
+} as const;
 
 /** A previous run: a loopscope report, or any k6 results file (client side only). */
 async function loadBaseline(file: string): Promise<Report> {
@@ -91,10 +96,10 @@ export async function main(
   if (o.failOnThresholds && unevaluated.length > 0) {
     const names = unevaluated.map((u) => u.metric).join(', ');
     if (o.unevaluatedThresholds === 'fail') {
-      process.stderr.write(
-        `loopscope-analyze: thresholds cannot be evaluated from this input (${names}): failing (--unevaluated-thresholds fail)\n`,
-      );
-      return EXIT.thresholds;
+      const code = 'LOOPSCOPE_ANALYZE_UNEVALUATED_THRESHOLDS';
+      const why = `thresholds cannot be evaluated from this input (${names}): failing (--unevaluated-thresholds fail)`;
+      printError('loopscope-analyze', code, why);
+      return LOADTESTS_ERRORS[code].exit;
     }
     process.stderr.write(
       `loopscope-analyze: warning: thresholds cannot be evaluated from this input (${names}); --unevaluated-thresholds fail makes this exit 3\n`,

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { Children } from './children.js';
 import { PHASES } from './phases.js';
 import { Traffic } from './traffic.js';
+import { LOADTESTS_ERRORS, printError } from '../errors.js';
 
 const HELP = `Usage: npm start [-- options]     (or: node loadtests/dist/src/demo/cli.js [options])
 
@@ -25,8 +26,8 @@ Options:
 `;
 
 function fail(message: string): never {
-  process.stderr.write(`loopscope demo: ${message}\nTry --help.\n`);
-  process.exit(2);
+  printError('loopscope demo', 'LOOPSCOPE_DEMO_USAGE', `${message}\nTry --help.`);
+  process.exit(LOADTESTS_ERRORS.LOOPSCOPE_DEMO_USAGE.exit);
 }
 
 function intFlag(

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { buildTarget } from './server.js';
 import { LIMITS } from './limits.js';
+import { LOADTESTS_ERRORS, printError, type LoadtestsErrorCode } from '../errors.js';
 
 const HELP = `Usage: loopscope-target [--port N] [--host H]
 
@@ -25,9 +26,9 @@ Options:
   -h, --help     show this help
 `;
 
-function fail(message: string): never {
-  process.stderr.write(`loopscope-target: ${message}\nTry --help.\n`);
-  process.exit(2);
+function fail(message: string, code: LoadtestsErrorCode = 'LOOPSCOPE_TARGET_USAGE'): never {
+  printError('loopscope-target', code, `${message}\nTry --help.`);
+  process.exit(LOADTESTS_ERRORS[code].exit);
 }
 
 function parse(): { port: number; host: string } {
@@ -62,7 +63,7 @@ try {
   const url = await app.listen({ port, host });
   process.stdout.write(`loopscope target listening on ${url}\n`);
 } catch (err) {
-  fail(`cannot listen on ${host}:${port}: ${(err as Error).message}`);
+  fail(`cannot listen on ${host}:${port}: ${(err as Error).message}`, 'LOOPSCOPE_TARGET_LISTEN');
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -44,6 +44,7 @@ test('usage errors: one line on stderr, exit 2, no stack trace', async () => {
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.stderr, pattern);
     assert.doesNotMatch(r.stderr, STACK);
+    assert.match(r.stderr, /^loopscope-analyze: LOOPSCOPE_ANALYZE_USAGE: /);
   }
 });
 
@@ -66,6 +67,7 @@ test('malformed and truncated inputs: file, line, what is wrong; exit 2, no stac
     const r = await analyze(file);
     assert.equal(r.code, 2, file);
     assert.match(r.stderr, pattern);
+    assert.match(r.stderr, /^loopscope-analyze: LOOPSCOPE_ANALYZE_INPUT: /);
     assert.doesNotMatch(r.stderr, STACK);
     assert.equal(r.stdout, '');
   }
@@ -85,6 +87,7 @@ test('an unreachable server is a clear error, not a crash', async () => {
     r.stderr,
     new RegExp(`cannot reach the collector at http://127.0.0.1:${port}: ECONNREFUSED`),
   );
+  assert.match(r.stderr, /^loopscope-analyze: LOOPSCOPE_ANALYZE_SOURCE: /);
   assert.doesNotMatch(r.stderr, STACK);
 });
 

@@ -4,13 +4,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, runNode, startNode, startPrometheus, waitFor } from '@loopscope/testkit';
+import { startPrometheus, waitFor } from '@loopscope/testkit';
 import type { Report } from '../../src/analysis/report.js';
-import { ARTIFACTS, CLI, PACKAGE_DIR, REPO_DIR, tempDir } from '../helpers/paths.js';
+import { analyzeJson, explain, startAgentTarget, startCollector } from '../helpers/e2e.js';
+import { ARTIFACTS, tempDir } from '../helpers/paths.js';
 import { runPhase, type PhaseResult, type Stream } from '../helpers/phases.js';
 
-const COLLECTOR_CLI = join(REPO_DIR, 'collector', 'dist', 'src', 'cli.js');
-const TARGET_CLI = join(PACKAGE_DIR, 'dist', 'src', 'target', 'cli.js');
 const JOB = 'e2e/loadtest-target';
 const PHASE_SECONDS = 8;
 
@@ -33,24 +32,11 @@ const PHASES: Record<'block' | 'pool' | 'clean', Stream[]> = {
   ],
   clean: [{ name: 'ok', path: '/ok', rate: 100, connections: 10 }],
 };
+/** The verdict with the source that gave it. */
+const explainVia = (label: string, r: Report): string =>
+  explain(`${label} via ${r.server?.source}`, r);
+
 const EXPECTED = { block: 'event-loop', pool: 'thread-pool', clean: 'neither' } as const;
-
-async function analyzeJson(file: string, ...args: string[]): Promise<Report> {
-  const r = await runNode([CLI, file, '--format', 'json', ...args], { timeoutMs: 60_000 });
-  assert.equal(r.code, 0, `${file} ${args.join(' ')}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Report;
-}
-
-function explain(phase: string, r: Report): string {
-  const v = r.analysis.verdict;
-  const rows = r.timeline
-    .map(
-      (x) =>
-        `${x.p95?.toFixed(1)} loop=${x.server.loopDelayP99?.toFixed(1)} pool=${x.server.poolDelayP99?.toFixed(1)} elu=${x.server.utilization?.toFixed(2)}`,
-    )
-    .join('\n');
-  return `${phase} via ${r.server?.source}: ${v.bottleneck} (${v.summary})\n${v.evidence.join('\n')}\n${rows}`;
-}
 
 test(
   'end to end: target + agent + collector + Prometheus, loaded through a blocking, a thread-pool and a clean phase: each verdict is right from every source (collector, Prometheus, a --query-url replica)',
@@ -65,71 +51,32 @@ test(
     });
     t.after(() => prometheus.stop());
 
-    const collectorPort = await freePort();
-    const collectorUrl = `http://127.0.0.1:${collectorPort}`;
-    const collector = startNode(
-      [
-        COLLECTOR_CLI,
-        '--port',
-        String(collectorPort),
-        '--remote-write-url',
-        `${prometheus.url}/api/v1/write`,
-      ],
-      { cwd: REPO_DIR },
-    );
-    t.after(() => collector.stop());
-    await collector.waitForOutput(/listening on/);
+    const { url: collectorUrl } = await startCollector(t, [
+      '--remote-write-url',
+      `${prometheus.url}/api/v1/write`,
+    ]);
 
     // A second collector with no agents of its own, reading the database (--query-url), as a
     // replica behind a load balancer does: its verdicts must be the single-process collector's.
-    const replicaPort = await freePort();
-    const replicaUrl = `http://127.0.0.1:${replicaPort}`;
-    const replica = startNode(
-      [
-        COLLECTOR_CLI,
-        '--port',
-        String(replicaPort),
-        '--query-url',
-        prometheus.url,
-        '--no-self-monitor',
-        '--replica-name',
-        'replica-b',
-      ],
-      { cwd: REPO_DIR },
-    );
-    t.after(() => replica.stop());
-    await replica.waitForOutput(/listening on/);
+    const { url: replicaUrl } = await startCollector(t, [
+      '--query-url',
+      prometheus.url,
+      '--no-self-monitor',
+      '--replica-name',
+      'replica-b',
+    ]);
 
-    const targetPort = await freePort();
-    const target = startNode(
-      ['--import', '@loopscope/agent/register', TARGET_CLI, '--port', String(targetPort)],
+    const { baseUrl, target } = await startAgentTarget(
+      t,
+      'loadtest-target',
+      collectorUrl,
       {
-        cwd: REPO_DIR,
-        env: {
-          OTEL_SERVICE_NAME: 'loadtest-target',
-          OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=e2e',
-          OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
-          OTEL_METRIC_EXPORT_INTERVAL: '1000',
-          LOOPSCOPE_THREADPOOL_PROBE_INTERVAL_MS: '250',
-          UV_THREADPOOL_SIZE: '1',
-          // The blocking phase's 60 ms stalls are captured (the default threshold is 100 ms).
-          LOOPSCOPE_BLOCK_THRESHOLD_MS: '40',
-          // The starved phase comes a minute into the run: it must still get captures.
-          LOOPSCOPE_BLOCK_MAX_CAPTURES_PER_MIN: '600',
-        },
+        // The blocking phase's 60 ms stalls are captured (the default threshold is 100 ms).
+        LOOPSCOPE_BLOCK_THRESHOLD_MS: '40',
+        // The starved phase comes a minute into the run: it must still get captures.
+        LOOPSCOPE_BLOCK_MAX_CAPTURES_PER_MIN: '600',
       },
-    );
-    t.after(() => target.stop());
-    const baseUrl = `http://127.0.0.1:${targetPort}`;
-    await target.waitForOutput(/listening on/);
-    await waitFor(
-      async () => {
-        const body = (await (await fetch(`${collectorUrl}/api/v1/instances`)).json()) as {
-          services: { job: string }[];
-        };
-        return body.services.some((s) => s.job === JOB);
-      },
-      { what: `the collector to list job ${JOB}`, timeoutMs: 20_000, intervalMs: 250 },
+      20_000,
     );
     await waitFor(async () => (await prometheus.query(`count({job="${JOB}"})`)).length > 0, {
       what: `job ${JOB} in Prometheus by remote write`,
@@ -183,7 +130,7 @@ test(
         assert.equal(
           fromReplica.analysis.verdict.bottleneck,
           fromCollector.analysis.verdict.bottleneck,
-          `the --query-url replica and the single-process collector disagree:\n${explain(phase, fromReplica)}\n${explain(phase, fromCollector)}`,
+          `the --query-url replica and the single-process collector disagree:\n${explainVia(phase, fromReplica)}\n${explainVia(phase, fromCollector)}`,
         );
       assert.equal(fromReplica.server?.source, 'collector');
       for (const r of [fromCollector, fromPrometheus, fromReplica]) {
@@ -202,10 +149,10 @@ test(
         ) {
           // Without the anatomy (this collector's --query-url series do not carry the stall
           // time by cause), the starved loop looks blocked: the old verdict, said so in its evidence.
-          assert.match(v.evidence.join('\n'), /cannot be told apart/, explain(phase, r));
+          assert.match(v.evidence.join('\n'), /cannot be told apart/, explainVia(phase, r));
         } else {
-          assert.equal(v.bottleneck, EXPECTED[phase], explain(phase, r));
-          assert.equal(v.degraded, phase !== 'clean', explain(phase, r));
+          assert.equal(v.bottleneck, EXPECTED[phase], explainVia(phase, r));
+          assert.equal(v.degraded, phase !== 'clean', explainVia(phase, r));
         }
         assert.ok(
           r.overall.requests > PHASE_SECONDS * 40,
@@ -213,7 +160,7 @@ test(
         );
         assert.ok(
           r.timeline.filter((x) => x.server.loopDelayP99 !== null).length >= PHASE_SECONDS - 2,
-          explain(phase, r),
+          explainVia(phase, r),
         );
       }
       for (const r of [fromCollector, fromPrometheus, fromReplica])
@@ -274,7 +221,7 @@ test(
       ),
     };
     for (const r of Object.values(starvedFrom)) {
-      const why = `${explain('starved', r)}\nstall time: ${JSON.stringify(r.server?.stallTime)}\ncpu pressure: ${JSON.stringify(r.server?.cpuPressure)}`;
+      const why = `${explainVia('starved', r)}\nstall time: ${JSON.stringify(r.server?.stallTime)}\ncpu pressure: ${JSON.stringify(r.server?.cpuPressure)}`;
       t.diagnostic(`starved via ${r.server?.source}: ${r.analysis.verdict.summary}`);
       assert.equal(r.analysis.verdict.bottleneck, 'cpu-starvation', why);
       const st = r.server?.stallTime;

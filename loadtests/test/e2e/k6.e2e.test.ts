@@ -4,22 +4,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  freePort,
-  runNode,
-  startNode,
-  startProcess,
-  startPrometheus,
-  waitFor,
-  type Prometheus,
-} from '@loopscope/testkit';
+import { startProcess, startPrometheus, type Prometheus } from '@loopscope/testkit';
 import type { Report } from '../../src/analysis/report.js';
-import { ARTIFACTS, CLI, PACKAGE_DIR, REPO_DIR, tempDir } from '../helpers/paths.js';
+import { analyzeJson, explain, startAgentTarget, startCollector } from '../helpers/e2e.js';
+import { ARTIFACTS, PACKAGE_DIR, tempDir } from '../helpers/paths.js';
 import { findK6, K6_MISSING } from '../helpers/k6.js';
 import { checkK6Dashboard, type DashboardRun } from '../helpers/k6-dashboard.js';
 
-const COLLECTOR_CLI = join(REPO_DIR, 'collector', 'dist', 'src', 'cli.js');
-const TARGET_CLI = join(PACKAGE_DIR, 'dist', 'src', 'target', 'cli.js');
 const K6_DIST = join(PACKAGE_DIR, 'dist', 'k6');
 const JOB = 'e2e/k6-target';
 
@@ -104,25 +95,6 @@ function k6Figures(exportFile: string, exitCode: number | string): K6Figures {
 const within = (a: number, b: number, rel: number) =>
   Math.abs(a - b) <= rel * Math.max(a, b) + 0.05;
 
-async function analyzeJson(file: string, ...args: string[]): Promise<Report> {
-  const r = await runNode([CLI, file, '--format', 'json', '--no-progress', ...args], {
-    timeoutMs: 60_000,
-  });
-  assert.equal(r.code, 0, `${file} ${args.join(' ')}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Report;
-}
-
-function explain(label: string, r: Report): string {
-  const v = r.analysis.verdict;
-  const rows = r.timeline
-    .map(
-      (x) =>
-        `${x.p95?.toFixed(1)} loop=${x.server.loopDelayP99?.toFixed(1)} pool=${x.server.poolDelayP99?.toFixed(1)} elu=${x.server.utilization?.toFixed(2)}`,
-    )
-    .join('\n');
-  return `${label}: ${v.bottleneck} (${v.summary})\n${v.evidence.join('\n')}\n${rows}`;
-}
-
 test(
   'real k6: steady, blocking, thread-pool and ramp runs against the target with the agent and the collector; every output form agrees with k6',
   { timeout: 600_000 },
@@ -136,46 +108,14 @@ test(
     }
     const dir = tempDir('loopscope-k6-');
     mkdirSync(ARTIFACTS, { recursive: true });
-    const collectorPort = await freePort();
-    const collectorUrl = `http://127.0.0.1:${collectorPort}`;
-    const collector = startNode([COLLECTOR_CLI, '--port', String(collectorPort)], {
-      cwd: REPO_DIR,
-    });
-    t.after(() => collector.stop());
-    await collector.waitForOutput(/listening on/, 60_000);
+    const { url: collectorUrl, port: collectorPort } = await startCollector(t);
     const prometheus: Prometheus = await startPrometheus({
       targets: [`127.0.0.1:${collectorPort}`],
       flags: ['--web.enable-remote-write-receiver'],
     });
     t.after(() => prometheus.stop());
 
-    const targetPort = await freePort();
-    const target = startNode(
-      ['--import', '@loopscope/agent/register', TARGET_CLI, '--port', String(targetPort)],
-      {
-        cwd: REPO_DIR,
-        env: {
-          OTEL_SERVICE_NAME: 'k6-target',
-          OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=e2e',
-          OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
-          OTEL_METRIC_EXPORT_INTERVAL: '1000',
-          LOOPSCOPE_THREADPOOL_PROBE_INTERVAL_MS: '250',
-          UV_THREADPOOL_SIZE: '1',
-        },
-      },
-    );
-    t.after(() => target.stop());
-    const baseUrl = `http://127.0.0.1:${targetPort}`;
-    await target.waitForOutput(/listening on/, 60_000);
-    await waitFor(
-      async () => {
-        const body = (await (await fetch(`${collectorUrl}/api/v1/instances`)).json()) as {
-          services: { job: string }[];
-        };
-        return body.services.some((s) => s.job === JOB);
-      },
-      { what: `the collector to list job ${JOB}`, timeoutMs: 60_000, intervalMs: 250 },
-    );
+    const { baseUrl } = await startAgentTarget(t, 'k6-target', collectorUrl);
     await prometheus.waitForTargetsUp();
 
     const lines: string[] = [

@@ -5,18 +5,19 @@
  */
 
 import { booleanOf } from './boolean.js';
+import { AgentError } from './errors.js';
+import { redactKeyValues, redactUrl } from './redact.js';
 
-export class ConfigError extends Error {
+/** A bad setting (`LOOPSCOPE_AGENT_INVALID_SETTING`), naming where it came from. */
+export class ConfigError extends AgentError {
   /** The environment variable or option that holds the bad value. */
   readonly source: string;
   constructor(source: string, message: string) {
-    super(message);
+    super('LOOPSCOPE_AGENT_INVALID_SETTING', message);
     this.name = 'ConfigError';
     this.source = source;
   }
 }
-
-import { redactKeyValues, redactUrl } from './redact.js';
 
 /** The value as a message shows it: URL credentials masked whatever the setting. */
 const show = (raw: unknown): string =>

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { renderOnce } from '../../src/collector/render.js';
+import { renderOnce } from '../../src/collector/scrape-timer.js';
 
 test('renderOnce counts a marker once even when a chunk boundary splits it', async (t) => {
   const marker = 'push_time_seconds{';

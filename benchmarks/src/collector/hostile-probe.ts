@@ -3,7 +3,7 @@
  * bodies the benchmark builds never delay it: one small OTLP/JSON export
  * every 50 ms and a GET /healthz every 100 ms, each line on stdout
  * `<kind> <Date.now() at start> <ms> <status>`.
- * Usage: node probe.js <collector url> <seconds>
+ * Usage: node hostile-probe.js <collector url> <seconds>
  */
 const [url = '', seconds = '10'] = process.argv.slice(2);
 const until = Date.now() + Number(seconds) * 1000;

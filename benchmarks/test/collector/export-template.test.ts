@@ -9,8 +9,8 @@ import {
   instanceId,
   JOB,
   toJson,
-} from '../../src/collector/template.js';
-import { pushText } from '../../src/collector/text.js';
+} from '../../src/collector/export-template.js';
+import { pushText } from '../../src/collector/pushgateway-text.js';
 
 test('patched exports decode in full as another sender at a later time', async () => {
   const template = fromJson(toJson(await buildTemplate()));

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../src/parse.js';
+import { ConfigError } from '../../src/setting-parsers.js';
 import {
   BLOCK_DEFAULTS,
   REQUEST_CONTEXT_DEFAULT,
   resolveBlockOptions,
-} from '../../src/watchdog/options.js';
+} from '../../src/watchdog/block-options.js';
 
 const requestContext = REQUEST_CONTEXT_DEFAULT;
 

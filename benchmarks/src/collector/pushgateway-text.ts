@@ -10,7 +10,7 @@ import {
   MetricStore,
   renderStore,
 } from '@loopscope/collector';
-import type { Template } from './template.js';
+import type { Template } from './export-template.js';
 
 export function pushText(t: Template): string {
   const store = new MetricStore({

@@ -2,7 +2,7 @@
 // members stay ordinary keys.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseKeyValueList } from '../src/parse.js';
+import { parseKeyValueList } from '../src/setting-parsers.js';
 
 const NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
 
