@@ -1,6 +1,6 @@
 /**
  * The aggregation store: every series of every sender, bounded and expiring.
- * A series is (sender = job + instance, Prometheus family, labels). Ingest is
+ * A series is (sender = job + instance, family, series key). Ingest is
  * a synchronous function of a decoded batch, so tests and benchmarks drive
  * it without HTTP.
  */
@@ -15,11 +15,10 @@ import type {
 } from '../otlp/model.js';
 import type { DropReason } from '../self-metric-names.js';
 import { Rejections } from '../rejections.js';
-import { attributeLabels, joinLabels, labelPair, attrText } from '../prometheus/labels.js';
-import { sanitizeLabel } from '../prometheus/name.js';
 import { FamilyRegistry, type Family } from './families.js';
 import { applyHistogram, applyNumber, JobSeries, Series } from './series.js';
 import type { SenderView, SeriesView } from './views.js';
+import type { StoreNaming } from './naming.js';
 import { SenderQueue } from './sender-queue.js';
 
 export interface StoreOptions {
@@ -37,22 +36,13 @@ export interface StoreOptions {
   readonly maxSeriesPerSender?: number;
   /** Points stamped further ahead of `now` are rejected as malformed (default: no limit). */
   readonly maxFutureSkewMs?: number;
+  /** The output's naming rules (prometheus/store-naming.ts: prometheusNaming). */
+  readonly naming: StoreNaming;
 }
 
 export interface IngestResult {
   accepted: number;
   readonly rejections: Rejections;
-}
-
-/** Labels the collector sets; point attributes with these names become `exported_<name>`. */
-export function reservedLabels(options: StoreOptions): Set<string> {
-  return new Set([
-    'job',
-    'instance',
-    'le',
-    'agg',
-    ...options.promoteResourceAttributes.map(sanitizeLabel),
-  ]);
 }
 
 class MetricState {
@@ -67,9 +57,6 @@ class MetricState {
 export class SenderState implements SenderView {
   readonly metrics = new Map<string, MetricState>();
   seriesCount = 0;
-  /** Rendered job, instance and promoted labels. */
-  labels = '';
-  private promotedKey: string | undefined;
   constructor(
     readonly key: string,
     readonly job: string,
@@ -79,25 +66,10 @@ export class SenderState implements SenderView {
     public lastSeenMs: number,
   ) {}
 
-  /** Refresh resource attributes and, when a promoted one changed, the labels. */
-  update(rm: ResourceMetrics, promote: readonly string[], now: number): void {
+  /** Take the resource attributes of the latest export. */
+  update(rm: ResourceMetrics, now: number): void {
     this.attributes = rm.sender.attributes;
     this.lastSeenMs = now;
-    let key = '';
-    for (const a of promote) {
-      const v = this.attributes[a];
-      key += v === undefined ? '\u0000' : `${attrText(v)}\u0000`;
-    }
-    if (key === this.promotedKey) return;
-    this.promotedKey = key;
-    const pairs = [labelPair('job', this.job)];
-    if (this.instance !== '') pairs.push(labelPair('instance', this.instance));
-    for (const a of promote) {
-      const v = this.attributes[a];
-      if (v !== undefined && attrText(v) !== '')
-        pairs.push(labelPair(sanitizeLabel(a), attrText(v)));
-    }
-    this.labels = joinLabels(...pairs);
   }
 }
 
@@ -137,12 +109,11 @@ interface JobState {
 }
 
 export class MetricStore {
-  readonly families = new FamilyRegistry();
+  readonly families: FamilyRegistry;
   private readonly senderMap = new Map<string, SenderState>();
   private readonly jobs = new Map<string, JobState>();
   private readonly listeners = new Set<ExportListener>();
   private readonly queue = new SenderQueue();
-  private readonly reserved: ReadonlySet<string>;
   private series = 0;
   /** Series removed by expiry since the store was created. */
   expiredSeriesTotal = 0;
@@ -150,7 +121,7 @@ export class MetricStore {
   onListenerError: (err: unknown) => void = () => {};
 
   constructor(readonly options: StoreOptions) {
-    this.reserved = reservedLabels(options);
+    this.families = new FamilyRegistry(options.naming);
   }
 
   get seriesCount(): number {
@@ -258,7 +229,7 @@ export class MetricStore {
     let last: Place | undefined;
     for (const rm of batch) {
       const key = senderKey(rm.sender.job, rm.sender.instance);
-      this.senderMap.get(key)?.update(rm, this.options.promoteResourceAttributes, now);
+      this.senderMap.get(key)?.update(rm, now);
       for (const metric of rm.metrics) {
         const tally: Tally = { drops: undefined, future: 0, senderFull: 0 };
         let place: Place | undefined;
@@ -342,7 +313,7 @@ export class MetricStore {
         (run.dropped ??= new Set()).add(p);
         continue;
       }
-      const labels = attributeLabels(p.attributes, this.reserved);
+      const labels = this.options.naming.seriesKey(p.attributes);
       let s = place.state?.series.get(labels);
       let reason: DropReason | undefined;
       if (s) {
@@ -460,7 +431,7 @@ export class MetricStore {
       now,
       now,
     );
-    sender.update(rm, this.options.promoteResourceAttributes, now);
+    sender.update(rm, now);
     this.senderMap.set(key, sender);
     if (this.options.rollup === 'job') {
       const job = this.jobs.get(sender.job);
