@@ -289,7 +289,7 @@ export async function hostileBench(settings: Settings): Promise<Report> {
   progress('hostile', 'loop stall of one large request');
   const stall = await stallRun();
   progress('hostile', 'loop stall per accepted request, in one go and in slices');
-  const slices = await sliceRun(settings.quick ? 3 : 10);
+  const slices = await sliceRun(settings.quick ? 3 : 20);
   const instances = settings.quick ? 40 : 150;
   const historySeconds = settings.quick ? 10 : 30;
   progress('hostile', `memory under the mix (${instances} block instances, ${historySeconds} s)`);

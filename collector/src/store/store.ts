@@ -191,6 +191,8 @@ export class MetricStore {
       return this.ingest(batch, now, rejections);
     }
     return this.queue.run(keys, async () => {
+      // The decode ran in this turn: the first slice waits for the next one.
+      await nextTurn();
       const run: Run = { accepted: 0, dropped: undefined };
       for (const _ of this.steps(batch, now, run, rejections, slicePoints)) await nextTurn();
       this.notify(batch, run, now);
