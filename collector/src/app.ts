@@ -9,6 +9,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { normalizeConfig, type CollectorConfig } from './config.js';
 import type { CollectorContext } from './context.js';
 import { MetricStore } from './store/store.js';
+import { prometheusNaming } from './prometheus/store-naming.js';
 import { SelfMetrics } from './prometheus/self-metrics.js';
 import { IngestGate } from './ingest/gate.js';
 import { TokenSet } from './ingest/auth.js';
@@ -54,6 +55,7 @@ export function buildApp(
     maxFutureSkewMs: config.maxFutureSkewMs,
     rollup: config.rollup,
     promoteResourceAttributes: config.promoteResourceAttributes,
+    naming: prometheusNaming(config.promoteResourceAttributes),
   });
   const ctx: CollectorContext = {
     config,

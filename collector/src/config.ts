@@ -18,6 +18,8 @@ export interface CollectorConfig {
   readonly maxCardinality: number;
   /** Data points in one metrics export; more get 413 before decoding (bounds the loop stall). */
   readonly maxPointsPerRequest: number;
+  /** Points stored between two turns of the event loop; a larger request is stored in slices. */
+  readonly ingestSlicePoints: number;
   /** Series one sender may have (checked before maxSeries). */
   readonly maxSeriesPerSender: number;
   /** Points stamped further ahead of the collector's clock are rejected. */
@@ -78,6 +80,7 @@ export const DEFAULT_CONFIG: CollectorConfig = Object.freeze({
   maxCardinality: 2000,
   maxSeriesPerSender: 10_000,
   maxPointsPerRequest: 10_000,
+  ingestSlicePoints: 1000,
   maxFutureSkewMs: 5 * 60_000,
   maxBlocksBytes: 64 * 1024 * 1024,
   maxAttributeLength: 4096,
@@ -149,6 +152,7 @@ export function normalizeConfig(input: Partial<CollectorConfig> = {}): Collector
   positiveInt('maxCardinality', c.maxCardinality);
   positiveInt('maxSeriesPerSender', c.maxSeriesPerSender);
   positiveInt('maxPointsPerRequest', c.maxPointsPerRequest);
+  positiveInt('ingestSlicePoints', c.ingestSlicePoints);
   positiveInt('maxFutureSkewMs', c.maxFutureSkewMs);
   positiveInt('maxBlocksBytes', c.maxBlocksBytes);
   positiveInt('maxAttributeLength', c.maxAttributeLength);

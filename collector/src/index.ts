@@ -10,6 +10,8 @@ export { buildApp, type BuildOptions } from './app.js';
 export { ConfigError, DEFAULT_CONFIG, normalizeConfig, type CollectorConfig } from './config.js';
 export type { CollectorContext } from './context.js';
 export { MetricStore, type IngestResult, type StoreOptions } from './store/store.js';
+export { prometheusNaming } from './prometheus/store-naming.js';
+export type { FamilyType, StoreNaming } from './store/naming.js';
 export type { FamilyView, HistogramState, SenderView, SeriesView } from './store/views.js';
 export {
   renderStore,

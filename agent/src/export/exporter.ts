@@ -4,8 +4,9 @@
  * transport (otlp-metric-exporter.ts): per export it costs less CPU than the
  * SDK's protobuf exporter, and it does not load `otlp-transformer` and the
  * exporter packages (benchmarks/README.md, "Export path"). `http/json` is
- * the SDK's JSON exporter, imported on the first export so that the default
- * path never pays its heap.
+ * the same exporter with the SDK's JSON serializer (otlp-metrics-json.ts),
+ * imported on the first export so that the default path never pays its
+ * heap; both log a collector's partial_success the same way.
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
@@ -26,19 +27,15 @@ export interface ExporterConfig {
   readonly timeoutMillis: number;
 }
 
-/** The SDK's OTLP/JSON exporter, loaded when first used. */
+/** The OTLP/JSON exporter, loaded when first used. */
 class LazyJsonExporter implements PushMetricExporter {
   private inner: Promise<PushMetricExporter> | undefined;
 
   constructor(private readonly config: ExporterConfig) {}
 
   private load(): Promise<PushMetricExporter> {
-    this.inner ??= import('@opentelemetry/exporter-metrics-otlp-http').then(
-      ({ OTLPMetricExporter, AggregationTemporalityPreference }) =>
-        new OTLPMetricExporter({
-          ...this.config,
-          temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
-        }),
+    this.inner ??= import('./otlp-metrics-json.js').then(
+      ({ jsonWire }) => new LoopscopeMetricExporter(this.config, jsonWire()),
     );
     return this.inner;
   }

@@ -1,6 +1,7 @@
 /**
- * The agent's OTLP/HTTP protobuf metric exporter: our serializer
- * (otlp-metrics-protobuf.ts) on the OpenTelemetry SDK's own HTTP transport
+ * The agent's OTLP/HTTP metric exporter: a serializer (ours for protobuf,
+ * otlp-metrics-protobuf.ts; the SDK's for JSON, otlp-metrics-json.ts) on the
+ * OpenTelemetry SDK's own HTTP transport
  * (`@opentelemetry/otlp-exporter-base/node-http`), the one the SDK's
  * `OTLPMetricExporter` uses: the same `OTEL_EXPORTER_OTLP_[METRICS_]*`
  * variables (headers, timeout, compression, certificates), the same retries
@@ -8,7 +9,9 @@
  * keep-alive agent and the same limit of concurrent exports. It is a
  * `PushMetricExporter`, so apps with their own `MeterProvider` can use it in
  * their own `PeriodicExportingMetricReader`. Temporality is cumulative
- * (what the collector and Prometheus expect).
+ * (what the collector and Prometheus expect). Both encodings read the
+ * collector's partial_success and log it once per kind of rejection
+ * (partial-success-log.ts), rather than leaving it to the SDK's diag.
  */
 import type { ExportResult } from '@opentelemetry/core';
 import {
@@ -46,21 +49,38 @@ const DATA_POINTS = {
 };
 const DEFAULT_AGGREGATION: AggregationOption = { type: AggregationType.DEFAULT };
 
+/** One OTLP/HTTP encoding: how a request is written and an answer's partial_success read. */
+export interface MetricsWire {
+  readonly contentType: string;
+  serialize(data: ResourceMetrics): Uint8Array | undefined;
+  /** The body of a 2xx answer; throws when it cannot be read (the transport logs that). */
+  decodeResponse(body: Uint8Array): ExportMetricsResponse;
+}
+
+/** http/protobuf: our serializer and a reader of partial_success alone. */
+export function protobufWire(): MetricsWire {
+  const serializer = new OtlpMetricsProtobufSerializer();
+  return {
+    contentType: 'application/x-protobuf',
+    serialize: (data) => serializer.serialize(data),
+    decodeResponse: decodePartialSuccess,
+  };
+}
+
 export class LoopscopeMetricExporter implements PushMetricExporter {
   private readonly delegate;
 
-  constructor(config: LoopscopeMetricExporterConfig = {}) {
-    const serializer = new OtlpMetricsProtobufSerializer();
+  constructor(config: LoopscopeMetricExporterConfig = {}, wire: MetricsWire = protobufWire()) {
     const options = convertLegacyHttpOptions(config, 'METRICS', 'v1/metrics', {
-      'Content-Type': 'application/x-protobuf',
+      'Content-Type': wire.contentType,
     });
     this.delegate = createOtlpHttpExportDelegate<ResourceMetrics, ExportMetricsResponse>(
       options,
       {
-        serializeRequest: (data) => serializer.serialize(data),
+        serializeRequest: (data) => wire.serialize(data),
         // The transport hands the body of a 2xx answer here: the one place partial_success is seen.
         deserializeResponse: (body) => {
-          const response = decodePartialSuccess(body);
+          const response = wire.decodeResponse(body);
           logPartialSuccess(response, options.url);
           return response;
         },

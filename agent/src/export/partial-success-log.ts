@@ -24,7 +24,7 @@ export function logPartialSuccess(response: ExportMetricsResponse, url: string):
   try {
     const partial = response.partialSuccess;
     if (!partial) return;
-    const rejected = partial.rejectedDataPoints ?? 0;
+    const rejected = Number(partial.rejectedDataPoints ?? 0) || 0;
     const raw = (partial.errorMessage ?? '').replace(/[\r\n]+/g, ' ').trim();
     // An empty partial_success is a plain success (the OTLP specification).
     if (rejected === 0 && raw === '') return;

@@ -95,7 +95,7 @@ test('http/protobuf: a collector that answers 400 fails the export, without a th
   assert.equal(result.code, ExportResultCode.FAILED);
 });
 
-test('http/json: the SDK JSON exporter, loaded on first use, sends what the collector decodes', async (t) => {
+test("http/json: the SDK's JSON serializer on the agent's exporter, loaded on first use, sends what the collector decodes", async (t) => {
   const s = await sink(t);
   const exporter = createProtocolExporter('http/json', {
     url: s.url,

@@ -7,7 +7,13 @@
  * V8 heap growth per sender between argv[3] and argv[4] senders.
  */
 import { readFileSync } from 'node:fs';
-import { Converter, decodeMetricsExport, MetricStore, DEFAULT_CONFIG } from '@loopscope/collector';
+import {
+  Converter,
+  decodeMetricsExport,
+  MetricStore,
+  DEFAULT_CONFIG,
+  prometheusNaming,
+} from '@loopscope/collector';
 import { RESULT, send } from '../apps/message.js';
 import { exportOf, fromJson } from './export-template.js';
 
@@ -25,8 +31,9 @@ const store = new MetricStore({
   maxCardinality: DEFAULT_CONFIG.maxCardinality,
   rollup: 'none',
   promoteResourceAttributes: DEFAULT_CONFIG.promoteResourceAttributes,
+  naming: prometheusNaming(DEFAULT_CONFIG.promoteResourceAttributes),
 });
-const converter = new Converter(5000);
+const converter = new Converter(5000, DEFAULT_CONFIG.promoteResourceAttributes);
 let timeNs = BigInt(Date.now()) * 1_000_000n;
 
 function feed(from: number, to: number): void {

@@ -8,6 +8,7 @@ import {
   DEFAULT_CONFIG,
   decodeMetricsExport,
   MetricStore,
+  prometheusNaming,
   renderStore,
 } from '@loopscope/collector';
 import type { Template } from './export-template.js';
@@ -19,6 +20,7 @@ export function pushText(t: Template): string {
     maxCardinality: DEFAULT_CONFIG.maxCardinality,
     rollup: 'none',
     promoteResourceAttributes: [],
+    naming: prometheusNaming([]),
   });
   const decoded = decodeMetricsExport(t.body, 'protobuf');
   store.ingest(decoded.resourceMetrics, Date.now(), decoded.rejections);

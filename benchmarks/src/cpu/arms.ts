@@ -46,7 +46,7 @@ export const ARMS: readonly Arm[] = [
     intervalMs: 1000,
     sockets: 0,
     env: JSON_EXPORT,
-    note: "the agent with http/json: the SDK's OTLP/JSON exporter",
+    note: "the agent with http/json: the SDK's OTLP/JSON serializer on the agent's exporter",
   },
   { id: 'loopscope-10s', tool: 'loopscope', intervalMs: 10_000, sockets: 0 },
   { id: 'prom-1s', tool: 'prom', intervalMs: 1000, sockets: 0 },

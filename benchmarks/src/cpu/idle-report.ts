@@ -57,7 +57,7 @@ function describeArm(arm: Arm): [string, string, string] {
     arm.tool === 'none'
       ? 'none'
       : arm.tool === 'loopscope'
-        ? `loopscope agent${env.LOOPSCOPE_BLOCK_THRESHOLD_MS === '0' ? ' (watchdog off)' : ''}${env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL === 'http/json' ? ' (http/json: SDK JSON exporter)' : ''}`
+        ? `loopscope agent${env.LOOPSCOPE_BLOCK_THRESHOLD_MS === '0' ? ' (watchdog off)' : ''}${env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL === 'http/json' ? ' (http/json: SDK JSON serializer)' : ''}`
         : arm.tool === 'loopscope-sdkproto'
           ? "loopscope samplers, SDK's protobuf exporter"
           : arm.tool === 'prom'

@@ -178,6 +178,14 @@ export const OPTIONS: readonly CliOption[] = [
     apply: (raw, draft, what) => (draft.maxPointsPerRequest = parseCount(what, raw)),
   },
   {
+    flag: 'ingest-slice-points',
+    env: 'LOOPSCOPE_INGEST_SLICE_POINTS',
+    value: '<count>',
+    help: 'Points stored before the event loop may run other requests; a larger export is stored in slices of this many (in order per sender), so it cannot hold the loop.',
+    defaultText: String(d.ingestSlicePoints),
+    apply: (raw, draft, what) => (draft.ingestSlicePoints = parseCount(what, raw)),
+  },
+  {
     flag: 'max-future-skew',
     env: 'LOOPSCOPE_MAX_FUTURE_SKEW',
     value: '<duration>',

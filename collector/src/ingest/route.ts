@@ -31,8 +31,15 @@ export interface OtlpRoute {
   readonly url: string;
   /** JSON name of partial_success's count: rejectedDataPoints, rejectedLogRecords. */
   readonly rejectedField: string;
-  /** Decode and store a body; throw OtlpDecodeError when it cannot be read at all. */
-  handle(body: Buffer, encoding: OtlpEncoding, request: FastifyRequest): PartialSuccess;
+  /**
+   * Decode and store a body; throw (or reject with) OtlpDecodeError when it
+   * cannot be read at all. A promise when the body is stored in slices.
+   */
+  handle(
+    body: Buffer,
+    encoding: OtlpEncoding,
+    request: FastifyRequest,
+  ): PartialSuccess | Promise<PartialSuccess>;
   /** Told the outcome of every request (for exports_total). */
   onResult?(result: ExportResult): void;
 }
@@ -122,9 +129,12 @@ export function registerOtlpRoute(
     handler: (request, reply) => {
       const encoding = encodingOf(request.headers['content-type']);
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const answer = (result: PartialSuccess): FastifyReply => {
+        route.onResult?.(result.rejected > 0 ? 'partial' : 'accepted');
+        return send(reply, exportResponse(encoding, result, route.rejectedField));
+      };
       const result = route.handle(body, encoding, request);
-      route.onResult?.(result.rejected > 0 ? 'partial' : 'accepted');
-      return send(reply, exportResponse(encoding, result, route.rejectedField));
+      return result instanceof Promise ? result.then(answer) : answer(result);
     },
   });
 }

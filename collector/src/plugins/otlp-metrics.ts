@@ -5,28 +5,37 @@ import { registerOtlpRoute } from '../ingest/route.js';
 import type { PartialSuccess } from '../ingest/response.js';
 import { decodeMetricsExport } from '../otlp/metrics.js';
 import type { OtlpEncoding } from '../otlp/wire.js';
+import type { IngestResult } from '../store/store.js';
 
-/** Decode, store and count one export body; throws OtlpDecodeError for an unreadable body. */
+/**
+ * Decode, store and count one export body; throws OtlpDecodeError for an
+ * unreadable body. A body of more points than one slice is stored in
+ * slices that let the event loop run between them (a promise is returned).
+ */
 export function acceptMetrics(
   ctx: CollectorContext,
   body: Uint8Array,
   encoding: OtlpEncoding,
   now = Date.now(),
-): PartialSuccess {
+): PartialSuccess | Promise<PartialSuccess> {
   const decoded = decodeMetricsExport(body, encoding, {
     ...ctx.decodeLimits,
     maxPoints: ctx.config.maxPointsPerRequest,
   });
   // The queue may have filled while this body arrived: refuse rather than overfill it.
   ctx.ingest.gate.checkBacklog();
-  const { accepted, rejections } = ctx.store.ingest(
+  const stored = ctx.store.ingestInSlices(
     decoded.resourceMetrics,
     now,
     decoded.rejections,
+    ctx.config.ingestSlicePoints,
   );
-  ctx.selfMetrics.accepted(accepted);
-  ctx.selfMetrics.rejected(rejections);
-  return { rejected: rejections.total, message: rejections.summary() };
+  const count = ({ accepted, rejections }: IngestResult): PartialSuccess => {
+    ctx.selfMetrics.accepted(accepted);
+    ctx.selfMetrics.rejected(rejections);
+    return { rejected: rejections.total, message: rejections.summary() };
+  };
+  return stored instanceof Promise ? stored.then(count) : count(stored);
 }
 
 export function otlpMetrics(app: FastifyInstance, ctx: CollectorContext): Promise<void> {

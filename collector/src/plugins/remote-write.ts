@@ -47,7 +47,10 @@ export function remoteWrite(app: FastifyInstance, ctx: CollectorContext): Promis
         app.log,
       ),
   );
-  const converter = new Converter(config.remoteWriteMaxBatchSamples);
+  const converter = new Converter(
+    config.remoteWriteMaxBatchSamples,
+    config.promoteResourceAttributes,
+  );
 
   const push = (chunks: readonly Chunk[]): void => {
     for (const r of remotes) for (const c of chunks) r.push(c);

@@ -6,11 +6,13 @@
  * `target_info`. The caller appends the collector's own metrics (and, for
  * OpenMetrics, the closing `# EOF`).
  */
-import type { MetricStore, SenderState } from '../store/store.js';
+import type { MetricStore } from '../store/store.js';
 import type { Family } from '../store/families.js';
+import type { SeriesView } from '../store/views.js';
 import { COLLECTOR_METRICS } from '../self-metric-names.js';
 import { labelPair } from './labels.js';
 import { seriesLabels, seriesSamples, targetInfoLabels, type SampleSink } from './samples.js';
+import { senderLabels } from './sender-labels.js';
 
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export const OPENMETRICS_CONTENT_TYPE =
@@ -55,15 +57,37 @@ function withLabels(a: string, b: string): string {
   return a === '' ? b : b === '' ? a : `${a},${b}`;
 }
 
-function perInstance(out: Out, family: Family): void {
+/** A series' full label text, and the sender labels (and attributes) it was built with. */
+interface RenderedLabels {
+  /** The sender's attributes object when last checked: unchanged object, unchanged labels. */
+  attributes: SeriesView['sender']['attributes'];
+  readonly senderLabels: string;
+  readonly labels: string;
+}
+
+/**
+ * Labels change only when a promoted resource attribute does: the joined
+ * label text of each series is kept between scrapes (the exposition's
+ * cache, not the store's; a removed series' entry goes with it).
+ */
+const rendered = new WeakMap<SeriesView, RenderedLabels>();
+
+function perInstance(out: Out, family: Family, promote: readonly string[]): void {
   const emit = textSink(out);
   for (const s of family.series) {
-    // Labels change only when a promoted resource attribute does: keep the
-    // joined label text on the series between scrapes.
-    const senderLabels = (s.sender as SenderState).labels;
-    let r = s.rendered;
-    if (r?.senderLabels !== senderLabels) {
-      r = s.rendered = { senderLabels, labels: seriesLabels(senderLabels, s.labels) };
+    let r = rendered.get(s);
+    // Each export replaces the sender's attributes object; until then, one lookup per series.
+    if (r?.attributes !== s.sender.attributes) {
+      const own = senderLabels(s.sender, promote);
+      if (r?.senderLabels === own) r.attributes = s.sender.attributes;
+      else {
+        r = {
+          attributes: s.sender.attributes,
+          senderLabels: own,
+          labels: seriesLabels(own, s.labels),
+        };
+        rendered.set(s, r);
+      }
     }
     seriesSamples(family.name, r.labels, s, emit);
   }
@@ -128,7 +152,7 @@ export function renderStore(store: MetricStore, openMetrics: boolean, now = Date
     if (family.empty) continue;
     header(out, family, openMetrics);
     if (rollup) perJob(out, family);
-    else perInstance(out, family);
+    else perInstance(out, family, store.options.promoteResourceAttributes);
   }
   targetInfo(out, store, openMetrics);
   return out.s;

@@ -6,7 +6,9 @@
  * all call this, so a Prometheus name is never typed by hand.
  */
 
-export type PromMetricType = 'histogram' | 'gauge' | 'counter';
+import type { FamilyType } from '../store/naming.js';
+
+export type PromMetricType = FamilyType;
 
 /** UCUM units with a Prometheus word (a subset of the spec's table). */
 const UNIT_WORDS: Record<string, string> = {

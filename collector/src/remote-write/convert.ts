@@ -11,6 +11,7 @@
  */
 import type { SenderState } from '../store/store.js';
 import { senderSamples, seriesSamples, type SampleSink } from '../prometheus/samples.js';
+import { senderLabels } from '../prometheus/sender-labels.js';
 import { Writer, writeTimeSeries, type EncodedLabel } from './prompb.js';
 import { encodeLabelText, ShapeTable, type Shape } from './shapes.js';
 
@@ -85,6 +86,8 @@ export class Converter {
   constructor(
     /** Most samples per chunk (a chunk never spans two batches). */
     private readonly maxChunkSamples: number,
+    /** Resource attributes promoted to labels (--promote-resource-attributes), as /metrics has them. */
+    private readonly promote: readonly string[] = [],
   ) {}
 
   get senderCount(): number {
@@ -98,9 +101,10 @@ export class Converter {
       entry = { labelText: '', labels: [], lastSeenMs: now, written: new WrittenSeries() };
       this.senders.set(sender.key, entry);
     }
-    if (entry.labelText !== sender.labels) {
-      entry.labelText = sender.labels;
-      entry.labels = encodeLabelText(sender.labels);
+    const labelText = senderLabels(sender, this.promote);
+    if (entry.labelText !== labelText) {
+      entry.labelText = labelText;
+      entry.labels = encodeLabelText(labelText);
     }
     entry.lastSeenMs = now;
     const out = new ChunkBuilder(this.writer, sender.key, this.maxChunkSamples);

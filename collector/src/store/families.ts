@@ -1,13 +1,11 @@
 /**
- * Prometheus metric families: which OTLP metrics land in which family, and
- * which cannot because their name would clash with another family (a
- * different type under the same name, a gauge named like a histogram's
- * `_count`, or one of the collector's own metrics).
+ * Metric families: which OTLP metrics land in which family, and which
+ * cannot because their name would clash with another family (a different
+ * type under the same name, or a name another family's samples use). The
+ * names, and the names an output reserves, come from StoreNaming.
  */
 import type { DecodedMetric } from '../otlp/model.js';
-import { prometheusName, promNameOf, type PromMetricType } from '../prometheus/name.js';
-import { COLLECTOR_METRICS } from '../self-metric-names.js';
-import { METRICS } from '@loopscope/agent/names';
+import type { FamilyType, StoreNaming } from './naming.js';
 import type { JobSeries, Series } from './series.js';
 
 export class Family {
@@ -20,7 +18,7 @@ export class Family {
   constructor(
     /** Family name; for counters it ends in `_total`, for histograms it is the base name. */
     readonly name: string,
-    readonly type: PromMetricType,
+    readonly type: FamilyType,
     /** From the first metric seen; descriptions of later senders do not change it. */
     readonly help: string,
   ) {}
@@ -30,49 +28,15 @@ export class Family {
   }
 }
 
-export function promTypeOf(m: DecodedMetric): PromMetricType {
+export function familyTypeOf(m: DecodedMetric): FamilyType {
   if (m.type === 'histogram') return 'histogram';
   return m.type === 'sum' && m.monotonic ? 'counter' : 'gauge';
 }
 
-/**
- * Names a family occupies: its samples and its OpenMetrics family name
- * (for a counter, the name without `_total`).
- */
-function sampleNames(name: string, type: PromMetricType): string[] {
-  if (type === 'histogram') return [name, `${name}_bucket`, `${name}_sum`, `${name}_count`];
-  return type === 'counter' ? [name, name.replace(/_total$/, '')] : [name];
-}
-
 interface CacheEntry {
-  readonly type: PromMetricType;
+  readonly type: FamilyType;
   readonly unit: string;
   readonly family: Family;
-}
-
-const RESERVED = new Set<string>(
-  Object.values(COLLECTOR_METRICS).flatMap((n) => [n, n.replace(/_total$/, '')]),
-);
-
-/** The agent's metric names with their kinds and units: reserved, whoever sends first. */
-const AGENT_DECLARED = new Map<string, { readonly type: PromMetricType; readonly unit: string }>(
-  Object.values(METRICS).map((d) => [
-    d.name,
-    {
-      type: d.kind === 'histogram' ? 'histogram' : d.kind === 'counter' ? 'counter' : 'gauge',
-      unit: d.unit,
-    },
-  ]),
-);
-
-/** The Prometheus families of the agent's metrics: another OTLP name may not land in them. */
-const AGENT_FAMILIES = new Map(Object.values(METRICS).map((d) => [promNameOf(d), d.name]));
-
-/** Why a metric may not use an agent-declared name, or undefined when it matches the declaration. */
-function misusesAgentName(m: DecodedMetric, type: PromMetricType): string | undefined {
-  const declared = AGENT_DECLARED.get(m.name);
-  if (!declared || (declared.type === type && declared.unit === m.unit)) return undefined;
-  return `${m.name} is reserved for the loopscope agent's ${declared.type} in ${JSON.stringify(declared.unit)}; this ${type} in ${JSON.stringify(m.unit)} was rejected (rename it)`;
 }
 
 export class FamilyRegistry {
@@ -82,26 +46,18 @@ export class FamilyRegistry {
   /** Sample name -> the family that emits it. */
   private readonly samples = new Map<string, Family>();
 
+  constructor(private readonly naming: StoreNaming) {}
+
   /** The family for a metric, or a message saying why it has none. */
   resolve(m: DecodedMetric): Family | string {
-    const type = promTypeOf(m);
+    const type = familyTypeOf(m);
     const entries = this.byMetric.get(m.name);
     if (entries) {
       for (const e of entries) if (e.type === type && e.unit === m.unit) return e.family;
     }
-    // A sender that exports an agent name first with another kind must not
-    // take the family from every agent: it is refused, they keep it.
-    const misuse = misusesAgentName(m, type);
-    if (misuse) return misuse;
-    const name = prometheusName(m.name, m.unit, type);
-    const owner = AGENT_FAMILIES.get(name);
-    if (owner !== undefined && owner !== m.name) {
-      return `${name} is reserved for the loopscope agent's ${owner}; metric ${m.name} would land in it (rename it)`;
-    }
-    const samples = sampleNames(name, type);
-    if (samples.some((s) => RESERVED.has(s)) || RESERVED.has(name)) {
-      return `${name} is the name of one of the collector's own metrics`;
-    }
+    const name = this.naming.familyName(m, type);
+    if (typeof name !== 'string') return name.refused;
+    const samples = this.naming.occupiedNames(name, type);
     let family = this.byName.get(name);
     if (family && family.type !== type) {
       return `${name} is already a ${family.type}, this metric would make it a ${type}`;
@@ -124,7 +80,7 @@ export class FamilyRegistry {
   releaseIfEmpty(family: Family): void {
     if (!family.empty || this.byName.get(family.name) !== family) return;
     this.byName.delete(family.name);
-    for (const s of sampleNames(family.name, family.type)) this.samples.delete(s);
+    for (const s of this.naming.occupiedNames(family.name, family.type)) this.samples.delete(s);
     for (const name of family.metricNames) {
       const kept = this.byMetric.get(name)?.filter((e) => e.family !== family) ?? [];
       if (kept.length > 0) this.byMetric.set(name, kept);

@@ -44,15 +44,13 @@ export class Series implements SeriesView {
   temporality: Temporality | undefined;
   histogram: MutableHistogram | undefined;
   rollup: JobSeries | undefined;
-  /** Exposition's cache: the joined label text, and the sender labels it was built with. */
-  rendered: { senderLabels: string; labels: string } | undefined;
   constructor(
     readonly sender: SenderView,
     readonly family: Family,
     readonly metric: string,
     readonly unit: string,
     readonly attributes: Attributes,
-    /** Rendered point-attribute labels, also the series' key within its sender and family. */
+    /** The series' key within its sender and family (StoreNaming.seriesKey; Prometheus: label text). */
     readonly labels: string,
   ) {}
 

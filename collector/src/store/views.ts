@@ -4,7 +4,7 @@
  * synchronously, do not keep them across ingests.
  */
 import type { Attributes, Temporality } from '../otlp/model.js';
-import type { PromMetricType } from '../prometheus/name.js';
+import type { FamilyType } from './naming.js';
 
 export interface HistogramState {
   /** Explicit upper bounds; bucketCounts has one more entry (+Inf). */
@@ -16,9 +16,9 @@ export interface HistogramState {
 }
 
 export interface FamilyView {
-  /** Prometheus family name (counters end in `_total`, histograms are the base name). */
+  /** Family name, as the output names it (Prometheus: counters end in `_total`). */
   readonly name: string;
-  readonly type: PromMetricType;
+  readonly type: FamilyType;
   readonly help: string;
 }
 

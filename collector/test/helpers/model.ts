@@ -8,16 +8,19 @@ import type {
   Temporality,
 } from '../../src/otlp/model.js';
 import { MetricStore, type StoreOptions } from '../../src/store/store.js';
+import { prometheusNaming } from '../../src/prometheus/store-naming.js';
 
 export const T0 = 1_700_000_000_000;
 
 export function storeWith(options: Partial<StoreOptions> = {}): MetricStore {
+  const promote = options.promoteResourceAttributes ?? [];
   return new MetricStore({
     expireAfterMs: 60_000,
     maxSeries: 1000,
     maxCardinality: 100,
     rollup: 'none',
-    promoteResourceAttributes: [],
+    promoteResourceAttributes: promote,
+    naming: prometheusNaming(promote),
     ...options,
   });
 }
