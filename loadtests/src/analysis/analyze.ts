@@ -11,6 +11,7 @@ import { analyseRows, type VerdictOptions } from './verdict.js';
 import { capacityOf } from './capacity.js';
 import { judgeStarvation } from './starvation.js';
 import { nameBusyLoop } from './busy-loop.js';
+import { nameBlockingStacks } from './blocking-stacks.js';
 
 export interface AnalyzeOptions {
   file: string;
@@ -126,21 +127,8 @@ export async function analyze(o: AnalyzeOptions): Promise<Report> {
       ...(server.stallTime ? { stallTime: server.stallTime } : {}),
       ...(server.cpuPressure ? { cpuPressure: server.cpuPressure } : {}),
     });
-  const top = server?.blockingStacks?.[0];
-  if (analysis.verdict.bottleneck === 'event-loop' && top) {
-    // Name the code: the first frame of the heaviest stack that is not Node's own.
-    const frame = top.frames.find((f) => !/ node:/.test(f)) ?? top.frames[0] ?? '(no frames)';
-    analysis.verdict.summary += `; blocked most by ${frame.split(' ')[0]}`;
-    analysis.verdict.evidence.push(
-      `the heaviest blocking stack starts in ${frame}: ${top.count} captured stall(s), ${top.totalMs.toFixed(0)} ms in all (see the stacks table)`,
-    );
-    if (server?.stallsCounted !== undefined) {
-      const captured = server.blockingStacks?.reduce((a, s) => a + s.count, 0) ?? 0;
-      analysis.verdict.evidence.push(
-        `the agent counted ${server.stallsCounted} stalls over its threshold during the run (${captured} captured: the stacks are a sample of them)`,
-      );
-    }
-  }
+  if (analysis.verdict.bottleneck === 'event-loop')
+    nameBlockingStacks(analysis.verdict, server?.blockingStacks ?? [], server?.stallsCounted);
   if (server && rows.length > 0)
     nameBusyLoop(analysis.verdict, server.busyLoops ?? [], server.blockingStacks?.length ?? 0);
   if (rows.length === 0 && client.overall.requests > 0)
