@@ -29,7 +29,8 @@ export type { BlocksReplica, BlocksResponse, BlocksStack } from './api/blocks.js
 export type { BlockTotals } from './query/blocks.js';
 export type { BlockFrame } from './otlp/block-model.js';
 export type { StoredEvent } from './store/blocks.js';
-export type { BusyCulprit, BusyResponse } from './api/busy.js';
+export type { BusyResponse } from './api/busy.js';
+export type { BusyCulprit } from './store/busy-culprits.js';
 export type { StoredBusyEvent } from './store/busy.js';
 export { MAX_LIMIT as BLOCKS_MAX_LIMIT } from './api/blocks-query.js';
 export { Converter, type Chunk } from './remote-write/convert.js';

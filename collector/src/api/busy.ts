@@ -6,29 +6,11 @@
  * collector/README.md.
  */
 import type { FastifyPluginCallback } from 'fastify';
-import type { BlockFrame } from '@loopscope/agent/names';
 import { BadParameter } from './params.js';
 import { badRequest } from './replies.js';
 import { parseBlocksQuery } from './blocks-query.js';
 import type { BusyStore, StoredBusyEvent } from '../store/busy.js';
-
-/** One hottest stack, summed over the busy-loop events it topped. */
-export interface BusyCulprit {
-  readonly fingerprint: string;
-  readonly label: string;
-  /** The caller in the latest event that named one. */
-  readonly caller: string | null;
-  /** Busy-loop events it was the hottest stack of. */
-  readonly count: number;
-  /** Their summed busy time, ms. */
-  readonly totalMs: number;
-  readonly maxUtilization: number;
-  /** Start of the latest, ms since the epoch. */
-  readonly lastMs: number;
-  readonly instances: readonly string[];
-  /** Innermost first (of the latest event). */
-  readonly frames: readonly BlockFrame[];
-}
+import { busyCulprits, type BusyCulprit } from '../store/busy-culprits.js';
 
 export interface BusyResponse {
   readonly job: string;
@@ -44,36 +26,6 @@ export interface BusyResponse {
   readonly recent: readonly StoredBusyEvent[];
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-function culpritsOf(events: readonly StoredBusyEvent[]): BusyCulprit[] {
-  const byPrint = new Map<string, Mutable<BusyCulprit> & { instances: string[] }>();
-  // Newest first: the first event seen of a fingerprint is its latest.
-  for (const e of events) {
-    const c = byPrint.get(e.fingerprint);
-    if (!c) {
-      byPrint.set(e.fingerprint, {
-        fingerprint: e.fingerprint,
-        label: e.label,
-        caller: e.caller ?? null,
-        count: 1,
-        totalMs: e.durationMs,
-        maxUtilization: e.utilization,
-        lastMs: e.timeMs,
-        instances: [e.instance],
-        frames: e.frames,
-      });
-      continue;
-    }
-    c.count++;
-    c.totalMs += e.durationMs;
-    c.maxUtilization = Math.max(c.maxUtilization, e.utilization);
-    c.caller ??= e.caller ?? null;
-    if (!c.instances.includes(e.instance)) c.instances.push(e.instance);
-  }
-  return [...byPrint.values()].sort((a, b) => b.totalMs - a.totalMs);
-}
-
 export function busyView(
   store: BusyStore,
   job: string,
@@ -87,7 +39,7 @@ export function busyView(
     instance: instance ?? null,
     now: nowMs,
     instances: [...new Set(events.map((e) => e.instance))],
-    culprits: culpritsOf(events).slice(0, limit),
+    culprits: busyCulprits(events).slice(0, limit),
     recent: events.slice(0, limit),
   };
 }
