@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { REPO_DIR } from './paths.js';
@@ -27,3 +28,16 @@ export function findK6(): string | undefined {
 
 export const K6_MISSING =
   'REAL-K6 SUITE DID NOT RUN: no k6 found (set K6_BIN, put k6 on PATH, or place it at ../shared/bin/k6; install: https://grafana.com/docs/k6/latest/set-up/install-k6/)';
+
+/**
+ * The k6 binary, or undefined after one loud line saying the suite did not run:
+ * outside CI a machine without k6 still runs the rest of the suite; in CI
+ * (`CI=true`) a missing k6 fails the test.
+ */
+export function k6OrSayWhyNot(): string | undefined {
+  const k6 = findK6();
+  if (k6) return k6;
+  assert.notEqual(process.env.CI, 'true', K6_MISSING);
+  console.error(`\n*** ${K6_MISSING} ***\n`);
+  return undefined;
+}
