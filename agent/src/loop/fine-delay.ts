@@ -15,6 +15,12 @@ export const FINE_RESOLUTION_MS = 10;
 export class FineDelay {
   private histogram: IntervalHistogram | undefined;
   private on = false;
+  /**
+   * The fine timer's fires so far. Each is a loop iteration of its own: left
+   * in the count, ten of them per 100 ms tick would make every interval look
+   * busy and keep the timer running on an idle loop for good.
+   */
+  fires = 0;
 
   /**
    * The longest gap between the fine timer's fires since the last call, ms;
@@ -23,6 +29,7 @@ export class FineDelay {
   take(): number | undefined {
     const h = this.histogram;
     if (!h || !this.on) return undefined;
+    this.fires += h.count;
     const max = h.count > 0 ? h.max / 1e6 : undefined;
     h.reset();
     return max;

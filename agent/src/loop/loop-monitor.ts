@@ -79,7 +79,11 @@ export class LoopMonitor {
     Atomics.store(this.i32, HEARTBEAT.seq, seq + 1);
     const read = readLoop(now);
     if (!read) return;
-    const reading = { ...read, fineMaxMs: this.fine.take() };
+    const fineMaxMs = this.fine.take();
+    // The loop's iterations without the fine timer's own (see FineDelay.fires).
+    const iterations =
+      read.iterations === undefined ? undefined : read.iterations - this.fine.fires;
+    const reading = { ...read, iterations, fineMaxMs };
     const stallMs = this.estimator.sample(reading);
     // The fine clock runs over the next interval only if this one was busy (see fine-delay.ts).
     const prevIterations = this.prevIterations;
