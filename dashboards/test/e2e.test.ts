@@ -36,7 +36,7 @@ import {
 const CALM = 'calm-1';
 const STALLED = 'stall-1';
 const TESTID = 'e2e-run';
-/** Thread-pool alert threshold (s): far below the stalls' 400 ms, which the probe's round trip includes. */
+/** Thread-pool alert threshold (s): far below the stalls' 400 ms, which the pool wait must leave out. */
 const POOL_WAIT = 0.05;
 /** The value each dashboard variable gets: what a user would pick in Grafana. */
 const PICK: Record<string, string> = { job: JOB, instance: STALLED, [K6_TESTID_LABEL]: TESTID };
@@ -90,7 +90,7 @@ after(async () => {
 test(
   'an induced loop stall fires LoopEventLoopDelayHigh for that instance only',
   { timeout: 90_000 },
-  async () => {
+  async (t) => {
     const p = prometheus;
     assert.ok(p);
     // Rates need a few scrapes of both apps before the stall.
@@ -114,13 +114,23 @@ test(
       delayAlerts.map((a) => [a.labels.job, a.labels.instance, a.labels.severity]),
       [[JOB, STALLED, 'warning']],
     );
-    // The pool is idle: the probe's round trip carries the stalls (an alert
-    // on it would fire), the pool wait does not, and its alert stays silent.
-    const roundTrip = `histogram_quantile(0.99, sum by (le) (rate(${bucket(PROM.threadpoolQueueDelay)}{instance="${STALLED}"}[5m])))`;
-    await waitFor(async () => Number((await p.query(roundTrip))[0]?.value?.[1] ?? 0) > POOL_WAIT, {
-      what: `the stalled app's pool round trip p99 above ${POOL_WAIT} s`,
+    // The pool is idle: its wait stays low while the loop stalls, and the pool alert, which
+    // reads it, stays silent. (The probe's round trip includes the loop's own delay when a
+    // probe's callback waits out a stall; with 50 ms between stalls most probes return in
+    // the gaps, so how high it gets varies: shown, not asserted.)
+    const p99Of = (name: string): string =>
+      `histogram_quantile(0.99, sum by (le) (rate(${bucket(name)}{instance="${STALLED}"}[5m])))`;
+    await waitFor(async () => (await p.query(p99Of(PROM.threadpoolWait))).length > 0, {
+      what: "the stalled app's pool wait p99",
       timeoutMs: 30_000,
     });
+    const valueOf = async (expr: string): Promise<number> =>
+      Number((await p.query(expr))[0]?.value?.[1] ?? NaN);
+    const wait = await valueOf(p99Of(PROM.threadpoolWait));
+    t.diagnostic(
+      `stalled app: pool wait p99 ${wait} s, probe round trip p99 ${await valueOf(p99Of(PROM.threadpoolQueueDelay))} s`,
+    );
+    assert.ok(wait < POOL_WAIT, `pool wait p99 ${wait} s stays under ${POOL_WAIT} s`);
     const { alerts } = await p.api<{ alerts: Alert[] }>('/api/v1/alerts');
     assert.deepEqual(
       alerts.filter((a) => a.labels.alertname === 'LoopThreadPoolWaitHigh'),
