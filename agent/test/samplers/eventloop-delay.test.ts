@@ -13,7 +13,7 @@ function block(ms: number): number {
 }
 
 // Margins for a loaded machine (the tight figures are goals of `npm run bench -- accuracy`).
-test('an idle loop reads under 3 ms; one 50 ms block is read from 5 ms under to 10 ms over and lands in its bucket', async (t) => {
+test('an idle loop reads under 3 ms; one 50 ms block is read from 5 ms under to 10 ms over, in the histogram too', async (t) => {
   const mem = memoryMetrics(t);
   const handle = registerLoopscopeMetrics(mem.meter, { threadPoolProbeIntervalMs: 0 });
   t.after(() => handle.stop());
@@ -38,11 +38,14 @@ test('an idle loop reads under 3 ms; one 50 ms block is read from 5 ms under to 
     t.diagnostic(`block ${took.toFixed(2)} ms, max ${max.toFixed(2)} ms`);
     errors.push(max - took);
     const hist = histogram(find(after, METRICS.eventloopDelay.name));
-    const bucket = DELAY_BUCKETS_SECONDS.findIndex((b) => took / 1000 <= b);
+    // The bucket of the reading, not of `took`: 50 ms is a bucket bound, and a reading a
+    // fraction of a millisecond under the block (the other iterations' typical cost is
+    // taken out) is right and lands one bucket lower (seen: 50.05 ms read 49.87 ms).
+    const bucket = DELAY_BUCKETS_SECONDS.findIndex((b) => max / 1000 <= b);
     assert.equal(
       hist.buckets.counts[bucket]! - before.buckets.counts[bucket]!,
       1,
-      'one sample in the block’s bucket',
+      'one sample in the bucket of the window’s max: the histogram holds the block',
     );
     before = hist;
   }
