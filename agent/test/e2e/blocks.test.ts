@@ -107,18 +107,21 @@ test('blocks of 20, 50, 200 and 1000 ms: the best of three read from 5 ms under 
   const delta = start ? histogramDelta(latest, start) : latest;
   // Every block is one sample in the bucket of its true duration or, when a neighbour
   // stole the CPU right after it (a 20.08 ms block read 26.9 ms on a loaded machine), the
-  // next one up: counting from the top, each bucket and the ones above it hold at least
-  // the blocks that belong there, and each bucket and the next at least its own.
+  // next one up; or the one below, as 20, 50, 200 and 1000 ms are bucket bounds and a right
+  // reading can be a fraction of a millisecond under the block (the other iterations'
+  // typical cost is taken out: 50.05 ms read 49.87 ms). Counting from the top, each bucket
+  // from the one below it up holds at least the blocks that belong from it up, and each
+  // bucket with its two neighbours at least its own.
   const counts = new Array<number>(delta.bucketCounts.length).fill(0);
   for (const { took } of blocks) counts[bucketIndex(delta.bounds, took! / 1000)]!++;
   const histAt = (i: number) => delta.bucketCounts[i] ?? 0;
+  const from = (b: number, xs: (i: number) => number) =>
+    Array.from({ length: counts.length - b }, (_, i) => xs(b + i)).reduce((x, y) => x + y, 0);
   for (let b = 0; b < counts.length; b++) {
     if (counts[b] === 0) continue;
-    const above = (xs: (i: number) => number) =>
-      Array.from({ length: counts.length - b }, (_, i) => xs(b + i)).reduce((x, y) => x + y, 0);
     const where = `le=${delta.bounds[b]}: ${counts[b]} blocks, histogram ${delta.bucketCounts.join(' ')}`;
-    assert.ok(above(histAt) >= above((i) => counts[i]!), where);
-    assert.ok(histAt(b) + histAt(b + 1) >= counts[b]!, where);
+    assert.ok(from(Math.max(0, b - 1), histAt) >= from(b, (i) => counts[i]!), where);
+    assert.ok(histAt(b - 1) + histAt(b) + histAt(b + 1) >= counts[b]!, where);
   }
   // A neighbour stealing the CPU right after a block only adds to the reading (seen: a
   // 200 ms block read 417.8 ms once on a loaded machine), and the nearest collection of
