@@ -40,7 +40,7 @@ const RUNS: Run[] = [
   {
     name: 'blocking',
     script: 'steady.js',
-    env: { DURATION: '15s', RATE_SCALE: '0.5', BLOCK_RATE: '2', BLOCK_MS: '150' },
+    env: { DURATION: '15s', RATE_SCALE: '0.5', BLOCK_RATE: '2', BLOCK_MS: '250' },
     expect: 'event-loop',
   },
   {
@@ -280,7 +280,7 @@ test(
       const fromNdjson = forms[0]?.[1] as Report;
       if (run.name === 'blocking') {
         const stacks = JSON.stringify(fromNdjson.blockingStacks);
-        // Stalls come from the agent's counter (every 150 ms block, ~2 a second), the
+        // Stalls come from the agent's counter (every 250 ms block, ~2 a second), the
         // captured stacks are a sample of them (at most 10 a minute by default).
         const fromProm = forms[4]?.[1] as Report;
         const captured = fromNdjson.blockingStacks.reduce((a, x) => a + x.count, 0);
