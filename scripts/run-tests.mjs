@@ -10,15 +10,21 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 if (args.length === 0 || args.includes('--help')) {
   console.log(
-    'Usage: node scripts/run-tests.mjs [--node <path>] <dir or file>...\nRuns node --test on every *.test.js under each dir, and on each *.test.js file given.',
+    'Usage: node scripts/run-tests.mjs [--node <path>] [--concurrency N] <dir or file>...\nRuns node --test on every *.test.js under each dir, and on each *.test.js file given,\nN files at a time (default 1).',
   );
   process.exit(args.length === 0 ? 2 : 0);
 }
 let node = process.execPath;
+let concurrency = '1';
 const dirs = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--node') node = args[++i];
+  else if (args[i] === '--concurrency') concurrency = args[++i];
   else dirs.push(args[i]);
+}
+if (!/^[1-9][0-9]*$/.test(concurrency)) {
+  console.error(`--concurrency takes a positive integer, got ${concurrency}`);
+  process.exit(2);
 }
 
 const files = dirs.flatMap((dir) =>
@@ -34,5 +40,7 @@ if (files.length === 0) {
   console.error(`No *.test.js files under ${dirs.join(', ')}: did the build run?`);
   process.exit(1);
 }
-const r = spawnSync(node, ['--test', ...files], { stdio: 'inherit' });
+const r = spawnSync(node, ['--test', `--test-concurrency=${concurrency}`, ...files], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);
