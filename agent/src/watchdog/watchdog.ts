@@ -355,8 +355,11 @@ function start(ctx: SamplerContext): WatchdogSampler {
   let worker: Worker | undefined;
   let uninstall = (): void => {};
   // An inspector session still open at exit makes Node print "Waiting for the
-  // debugger to disconnect...": give a capture in flight a moment to close it.
+  // debugger to disconnect...": no capture starts from here on, and one in flight
+  // gets a moment to close its session. The thread raises `capturing` before it
+  // reads `stop`, and this side the other way round, so one of the two sees the other.
   const onExit = (): void => {
+    Atomics.store(i32, I32.stop, 1);
     if (Atomics.load(i32, I32.capturing) === 1) Atomics.wait(i32, I32.capturing, 1, EXIT_WAIT_MS);
   };
   /**

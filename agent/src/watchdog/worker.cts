@@ -107,10 +107,18 @@ function watch(): void {
 }
 
 function capture(what: string): void {
+  // Raised before `stop` is read: the main thread at exit sets `stop` and then waits
+  // while `capturing` is up, so either it waits for this session or none connects.
+  Atomics.store(i32, CAPTURING, 1);
+  if (Atomics.load(i32, STOP) === 1) {
+    Atomics.store(i32, CAPTURING, 0);
+    Atomics.notify(i32, CAPTURING);
+    port?.close();
+    return;
+  }
   let session: inspector.Session;
   try {
     session = new inspector.Session();
-    Atomics.store(i32, CAPTURING, 1);
     session.connectToMainThread();
   } catch (err) {
     Atomics.store(i32, CAPTURING, 0);
