@@ -111,6 +111,7 @@ test('a blocked loop with an idle pool: the round trip includes the stall, the p
     roundTrip.max! > 0.1,
     `longest round trip ${roundTrip.max} s (a probe waited for a block)`,
   );
-  // 200 ms blocks; the pool was idle. A margin for a pool thread waiting for a CPU on a busy machine.
-  assert.ok(wait.max! < 0.03, `longest pool wait ${wait.max} s`);
+  // 200 ms blocks; the pool was idle. Half a block of margin for a pool thread waiting for a CPU
+  // on a busy machine (beside a CPU hog and two other test files: 31.9 ms once).
+  assert.ok(wait.max! < 0.1, `longest pool wait ${wait.max} s`);
 });
