@@ -15,6 +15,16 @@ export interface LogExporterConfig {
   readonly timeoutMillis: number;
 }
 
+/** Imports of the exporter in progress, process-wide. */
+let loading = 0;
+/**
+ * True while the exporter's modules load. Their evaluation runs on the app's
+ * loop for a moment (seconds on a starved machine) with no frame of the agent
+ * on the stack: a busy-loop sample taken then would blame the app for the
+ * agent's own work (seen: `resolve (node:path)` under `otlp-transformer`).
+ */
+export const exporterLoading = (): boolean => loading > 0;
+
 export class LazyLogExporter implements LogRecordExporter {
   private inner: Promise<LogRecordExporter> | undefined;
 
@@ -24,11 +34,15 @@ export class LazyLogExporter implements LogRecordExporter {
   ) {}
 
   private load(): Promise<LogRecordExporter> {
-    this.inner ??= (
+    if (this.inner) return this.inner;
+    loading++;
+    const loaded = () => void loading--;
+    this.inner = (
       this.protocol === 'http/json'
         ? import('@opentelemetry/exporter-logs-otlp-http')
         : import('@opentelemetry/exporter-logs-otlp-proto')
     ).then(({ OTLPLogExporter }) => new OTLPLogExporter(this.config));
+    this.inner.then(loaded, loaded);
     return this.inner;
   }
 

@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread } from 'node:worker_threads';
 import { HEARTBEAT, type LoopTick } from '../loop/loop-monitor.js';
 import { report } from '../errors.js';
+import { exporterLoading } from '../export/lazy-log-exporter.js';
 import { describeError } from '../log.js';
 import {
   ATTR,
@@ -217,8 +218,9 @@ function start(ctx: SamplerContext): WatchdogSampler {
         const frames = stackBelow(captureHere);
         attempts++;
         counts.busySamples++;
-        // Empty: the sample landed while the loop waited for I/O; it names nothing.
-        if (frames.length > 0) samples.push(frames);
+        // Empty: the sample landed while the loop waited for I/O; it names nothing. Taken while
+        // the agent's log exporter loads: the loop may be running the agent's import, not the app.
+        if (frames.length > 0 && !exporterLoading()) samples.push(frames);
         return;
       }
       const start = process.hrtime.bigint();

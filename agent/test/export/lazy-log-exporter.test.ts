@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { resolveOptions } from '../../src/options.js';
 import { createBlockLogsProvider } from '../../src/watchdog/logs-export.js';
+import { LazyLogExporter, exporterLoading } from '../../src/export/lazy-log-exporter.js';
 
 for (const protocol of ['http/protobuf', 'http/json'] as const) {
   test(`${protocol}: a block event reaches /v1/logs with the configured headers`, async (t) => {
@@ -49,3 +50,20 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
     }
   });
 }
+
+test('exporterLoading() is true only while the exporter modules load (busy-loop samples then are the agent’s)', async () => {
+  const exporter = new LazyLogExporter('http/protobuf', {
+    url: 'http://127.0.0.1:9/v1/logs',
+    headers: {},
+    timeoutMillis: 200,
+  });
+  assert.equal(exporterLoading(), false);
+  const flushed = exporter.forceFlush();
+  assert.equal(exporterLoading(), false, 'nothing loads before the first export');
+  await flushed;
+  const result = new Promise((done) => exporter.export([], done));
+  assert.equal(exporterLoading(), true, 'loading from the first export on');
+  await result;
+  assert.equal(exporterLoading(), false, 'loaded');
+  await exporter.shutdown();
+});
