@@ -51,7 +51,9 @@ before(async () => {
     vm.writeUrl,
     '--no-scrape-endpoint',
   ]);
-  for (const instance of INSTANCES) await startAgentApp(children, instance, collectorUrl);
+  const ports: number[] = [];
+  for (const instance of INSTANCES)
+    ports.push(await startAgentApp(children, instance, collectorUrl));
   await vm.waitForTargetsUp();
   await pushK6Series(vm.url, TESTID);
   const db = vm;
@@ -62,6 +64,19 @@ before(async () => {
       (await db.query(`rate(${bucket(PROM.threadpoolWait)}{job="${JOB}",instance="stall-1"}[1m])`))
         .length > 0,
     { what: 'thread-pool wait rates in VictoriaMetrics', timeoutMs: 30_000 },
+  );
+  // stall-1 stalls, so the stall panels have data: a rate needs two samples of the stall
+  // histogram (an incidental stall on a loaded machine gave one, and four panels were empty).
+  const stalling = await fetch(`http://127.0.0.1:${ports[1]}/stall?ms=300&times=20`);
+  assert.equal(stalling.status, 200);
+  await waitFor(
+    async () =>
+      (
+        await db.query(
+          `rate(${bucket(PROM.eventloopBlockDuration)}{job="${JOB}",instance="stall-1"}[1m])`,
+        )
+      ).length > 0,
+    { what: 'stall duration rates in VictoriaMetrics', timeoutMs: 30_000 },
   );
 });
 
