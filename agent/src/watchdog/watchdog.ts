@@ -36,6 +36,7 @@ import { blockRecord } from './block-event.js';
 import { sourceMapped } from './frames.js';
 import { HotLoopDetector, MAX_SAMPLES, SAMPLE_INTERVAL_MS } from './hot-loop.js';
 import { IntervalClocks, type IntervalDeltas } from './interval-clocks.js';
+import { isOwnFrame, ownRoots } from './own-frames.js';
 import {
   I32,
   I64,
@@ -194,6 +195,8 @@ function start(ctx: SamplerContext): WatchdogSampler {
     ctx.options.hotLoopSeconds > 0
       ? new HotLoopDetector(ctx.options.hotLoopUtilization, ctx.options.hotLoopSeconds)
       : undefined;
+  /** Where the agent's own code lies: samples there are left out. */
+  const own = hot ? ownRoots() : [];
   /** Busy-loop samples of the current busy period, raw frames (source maps are applied when sent). */
   let samples: Frame[][] = [];
   /** Samples taken in the current busy period, empty ones included. */
@@ -219,8 +222,9 @@ function start(ctx: SamplerContext): WatchdogSampler {
         attempts++;
         counts.busySamples++;
         // Empty: the sample landed while the loop waited for I/O; it names nothing. Taken while
-        // the agent's log exporter loads: the loop may be running the agent's import, not the app.
-        if (frames.length > 0 && !exporterLoading()) samples.push(frames);
+        // the agent's log exporter loads, or in the agent's own code: the agent's work, not the app's.
+        if (frames.length > 0 && !exporterLoading() && !frames.some((f) => isOwnFrame(f, own)))
+          samples.push(frames);
         return;
       }
       const start = process.hrtime.bigint();
