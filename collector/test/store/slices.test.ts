@@ -127,6 +127,8 @@ test("a sender's later request waits for its earlier one; other senders' do not"
 interface Turns {
   /** Most CPU time (user + system, µs -> ms) the process used between two setImmediate callbacks. */
   worstCpu: number;
+  /** The 90th percentile of the same, over all turns. */
+  p90Cpu: number;
   /** Longest wall time between two setImmediate callbacks. */
   worstWall: number;
   turns: number;
@@ -144,7 +146,7 @@ async function turnsDuring(work: () => unknown): Promise<Turns> {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  let worstCpu = 0;
+  const turnCpu: number[] = [];
   let worstWall = 0;
   let turns = 0;
   let lastCpu = cpuNow();
@@ -153,7 +155,7 @@ async function turnsDuring(work: () => unknown): Promise<Turns> {
   const tick = () => {
     const cpu = cpuNow();
     const wall = performance.now();
-    worstCpu = Math.max(worstCpu, cpu - lastCpu);
+    turnCpu.push(cpu - lastCpu);
     worstWall = Math.max(worstWall, wall - lastWall);
     lastCpu = cpu;
     lastWall = wall;
@@ -166,7 +168,14 @@ async function turnsDuring(work: () => unknown): Promise<Turns> {
   const cpu = cpuNow() - started;
   running = false;
   await new Promise((r) => setImmediate(r));
-  return { worstCpu, worstWall, turns, cpu };
+  turnCpu.sort((a, z) => a - z);
+  return {
+    worstCpu: turnCpu.at(-1) ?? 0,
+    p90Cpu: turnCpu[Math.floor(turnCpu.length * 0.9)] ?? 0,
+    worstWall,
+    turns,
+    cpu,
+  };
 }
 
 test('storing 50,000 new series in slices holds the loop for a fraction of storing them in one go', async (t) => {
@@ -186,12 +195,16 @@ test('storing 50,000 new series in slices holds the loop for a fraction of stori
   const [one, two, s1, s2] = [batch('a'), batch('a'), storeWith(big), storeWith(big)];
   const whole = await turnsDuring(() => s1.ingest(one, 1));
   const sliced = await turnsDuring(() => s2.ingestInSlices(two, 1, new Rejections(), 1000));
-  const figures = `in one go: ${whole.cpu.toFixed(1)} ms of CPU, longest turn ${whole.worstCpu.toFixed(1)} ms CPU (${whole.worstWall.toFixed(1)} ms wall); in slices of 1,000: ${sliced.cpu.toFixed(1)} ms of CPU, longest turn ${sliced.worstCpu.toFixed(1)} ms CPU (${sliced.worstWall.toFixed(1)} ms wall) over ${sliced.turns} turns`;
+  const figures = `in one go: ${whole.cpu.toFixed(1)} ms of CPU, longest turn ${whole.worstCpu.toFixed(1)} ms CPU (${whole.worstWall.toFixed(1)} ms wall); in slices of 1,000: ${sliced.cpu.toFixed(1)} ms of CPU, turns p90 ${sliced.p90Cpu.toFixed(1)} ms and longest ${sliced.worstCpu.toFixed(1)} ms CPU (${sliced.worstWall.toFixed(1)} ms wall) over ${sliced.turns} turns`;
   t.diagnostic(figures);
   // 50 slices: the loop turned between them.
   assert.ok(sliced.turns >= 50, figures);
-  // In one go, the longest turn is the whole store. A slice is 1/50 of it,
-  // but a scavenge in the same turn can add tens of ms (every new series
-  // survives it; 52 ms of CPU seen at load 13 against 205 ms in one go): half.
-  assert.ok(sliced.worstCpu < whole.worstCpu / 2, figures);
+  // In one go, the longest turn is the whole store; a slice is 1/50 of it.
+  // process.cpuUsage() counts V8's GC helper threads too, and every new series
+  // survives a scavenge, so a few turns can hold tens of ms of GC (52 ms seen at
+  // load 13 against 205 ms in one go; 36.5 against 70.9 on Node 26 beside a CPU
+  // hog). Nine turns in ten stay under a fifth of the whole, and no turn holds
+  // half of the sliced run's CPU.
+  assert.ok(sliced.p90Cpu < whole.worstCpu / 5, figures);
+  assert.ok(sliced.worstCpu < sliced.cpu / 2, figures);
 });
