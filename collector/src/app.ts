@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { redact } from '@loopscope/agent/redact';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { destination } from 'pino';
 import { normalizeConfig, type CollectorConfig } from './config.js';
 import type { CollectorContext } from './context.js';
 import { MetricStore } from './store/store.js';
@@ -86,7 +87,10 @@ export function buildApp(
           );
         },
       },
-      ...(options.logStream ? { stream: options.logStream } : {}),
+      // Written synchronously, as Node writes to pipes on Linux. pino's asynchronous stdout
+      // flushes at exit and retries a broken pipe forever (sonic-boom 4): a collector whose
+      // log reader had gone (`| tee`, then Ctrl-C) never exited after SIGTERM.
+      stream: options.logStream ?? destination({ dest: 1, sync: true }),
     },
     // Agents export every few seconds and Prometheus scrapes: a line per
     // request would drown everything else. Other routes keep Fastify's logs.

@@ -3,6 +3,7 @@
 // collector still exits in time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, startVictoriaMetrics, waitFor } from '@loopscope/testkit';
 import { startCli } from '../helpers/collector.js';
 import { sdkHarness, serialize } from '../helpers/sdk.js';
@@ -47,4 +48,26 @@ test('SIGTERM with the database down: gives up within --shutdown-timeout and say
     c.child.stdout(),
     /samples could not be written to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write within --shutdown-timeout/,
   );
+});
+
+test('SIGTERM with the database down and the log reader gone: still exits within --shutdown-timeout', async (t) => {
+  // `loopscope-collector | tee log`, then Ctrl-C: the log reader goes while the collector
+  // shuts down. With pino's asynchronous stdout, the exit-time flush retried the broken pipe
+  // forever (sonic-boom 4): 3 runs of 3 were still running 8 s after SIGTERM.
+  const c = await startCli(t, [
+    '--remote-write-url',
+    `http://127.0.0.1:${await freePort()}/api/v1/write`,
+    '--shutdown-timeout',
+    '2s',
+  ]);
+  await exportOnce(c.url, 'reader-gone');
+  const started = Date.now();
+  c.child.process.kill('SIGTERM');
+  await c.child.waitForOutput(/shutting down/);
+  c.child.process.stdout?.destroy();
+  const code = await Promise.race([
+    c.child.exited(),
+    sleep(15_000).then(() => 'still running 15 s after SIGTERM'),
+  ]);
+  assert.equal(code, 0, `exit after ${Date.now() - started} ms`);
 });
