@@ -141,6 +141,7 @@ test('the instance view charts stall time by cause, CPU pressure, thread CPU and
 
   // The busy instance: code and syscall stalls, pool threads using CPU, a pool wait.
   await page.goto(`${url}/#/instance/pressure-test/busy`);
+  let seen = '';
   const busyCharts = await waitFor(
     async () => {
       const stall = await chartData(page, 'stall-time');
@@ -150,6 +151,7 @@ test('the instance view charts stall time by cause, CPU pressure, thread CPU and
         0,
         ...(threads?.series ?? []).filter((n) => n !== COLUMN.limit).map((n) => peak(threads, n)),
       );
+      seen = `code ${peak(stall, 'code')}, cpu_starved ${peak(stall, 'cpu_starved')}, syscall ${peak(stall, 'syscall')}, thread CPU ${threadPeak}, pool wait points ${wait?.data[0]?.length ?? 0}`;
       // The 150 ms busy wait is timed on the wall clock: beside a CPU hog most of it can be
       // run-queue wait, and the stall's cause cpu_starved rather than code.
       return (
@@ -163,7 +165,9 @@ test('the instance view charts stall time by cause, CPU pressure, thread CPU and
       what: 'code (or cpu_starved) and syscall stall time, thread CPU > 0.05 CPU, pool wait points',
       timeoutMs: 40_000,
     },
-  );
+  ).catch((e: unknown) => {
+    throw new Error(`${(e as Error).message}; last seen: ${seen}`);
+  });
   assert.deepEqual(busyCharts.wait?.series, [COLUMN.p50, COLUMN.p99, COLUMN.max]);
   await page.screenshot({ path: `${ARTIFACTS}instance-busy.png`, fullPage: true });
   assert.deepEqual(browser.problems, [], 'no console errors, page errors or failed requests');
