@@ -2,12 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode, startNode, freePort } from '@loopscope/testkit';
+import { runNode, startNode, freePort, tempDir } from '@loopscope/testkit';
 import { CLI, startCli } from './helpers/collector.js';
 import { raw } from './helpers/http.js';
 import { sdkHarness, serialize } from './helpers/sdk.js';
@@ -70,7 +68,7 @@ test('SIGTERM: stop accepting, finish the in-flight export, exit 0', async (t) =
 });
 
 test('TLS with --tls-cert/--tls-key and bearer tokens from LOOPSCOPE_AUTH_TOKENS', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'loopscope-tls-'));
+  const dir = tempDir('loopscope-tls-');
   execFileSync(
     'openssl',
     [

@@ -8,3 +8,4 @@ export * from './victoria-metrics.js';
 export * from './nginx.js';
 export * from './hostile.js';
 export * from './busy-app.js';
+export * from './temp-dir.js';

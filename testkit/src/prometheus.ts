@@ -27,7 +27,8 @@ export interface PrometheusOptions {
 export interface Prometheus extends PromApi {
   readonly url: string;
   readonly child: Child;
-  stop(): Promise<void>;
+  /** Ends Prometheus (SIGTERM, SIGKILL after graceMs) and removes its temporary files. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Starts the real Prometheus (Debian package) on a free port with a temporary config and storage. */
@@ -76,8 +77,8 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
     url,
     child,
     ...promApi(url, 'Prometheus'),
-    async stop() {
-      await child.stop('SIGTERM', 5_000);
+    async stop(graceMs = 5_000) {
+      await child.stop('SIGTERM', graceMs);
       await rm(dir, { recursive: true, force: true });
     },
   };

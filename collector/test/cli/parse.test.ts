@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '@loopscope/testkit';
 import { parseCli } from '../../src/cli/parse.js';
 import { OPTIONS, helpText } from '../../src/cli/options.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
@@ -77,7 +77,7 @@ test('every setting has a flag and an environment variable; flags win', () => {
 });
 
 test('tokens from a file and from LOOPSCOPE_AUTH_TOKENS; TLS files are read', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'loopscope-cli-'));
+  const dir = tempDir('loopscope-cli-');
   const tokens = join(dir, 'tokens');
   writeFileSync(tokens, '# agents\nabc\n\n  def  \n');
   writeFileSync(join(dir, 'cert.pem'), 'CERT');

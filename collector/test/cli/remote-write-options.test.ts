@@ -2,9 +2,9 @@
 // variables, defaults from the issue, and errors that say what to do.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '@loopscope/testkit';
 import { parseCli } from '../../src/cli/parse.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 
@@ -24,7 +24,7 @@ test('remote-write defaults: off, 10s, 64 MiB, 5,000 samples, 4 in flight, scrap
 });
 
 test('--remote-write-url and --remote-write-header repeat; the env takes comma-separated lists', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'loopscope-rw-'));
+  const dir = tempDir('loopscope-rw-');
   const tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, '\n  s3cret \n');
   const c = config([

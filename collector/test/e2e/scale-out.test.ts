@@ -294,7 +294,7 @@ test('3 replicas behind nginx -> Prometheus: replica killed, database down 20 s,
   await runFleet(t, db, 26_000, {
     async stop() {
       earlier = await refusals();
-      await prom.child.stop('SIGTERM', 10_000);
+      await prom.stop(10_000);
     },
     async start() {
       prom = await startPrometheus(options);

@@ -1,7 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir as removedAtExit } from '@loopscope/testkit';
 
 /** loadtests/ (tests run from loadtests/dist/test/...). */
 export const PACKAGE_DIR = fileURLToPath(new URL('../../../', import.meta.url));
@@ -16,6 +15,5 @@ export const ARTIFACTS = join(REPO_DIR, 'test-artifacts', 'loadtests');
 export const shared = (name: string) => join(SHARED_K6_FIXTURES, name);
 export const own = (name: string) => join(OWN_FIXTURES, name);
 
-export function tempDir(prefix = 'loopscope-analyze-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+/** A temp dir for one test's files, removed when the test file's process exits. */
+export const tempDir = (prefix = 'loopscope-analyze-') => removedAtExit(prefix);
